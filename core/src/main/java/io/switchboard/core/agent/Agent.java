@@ -1,0 +1,955 @@
+package io.switchboard.core.agent;
+
+import io.switchboard.core.CborSerializable;
+import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.AgentContact.Phase;
+import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.CallSession;
+import io.switchboard.core.call.EndedBy;
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.Notification;
+import io.switchboard.core.queue.Queue;
+import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.routing.Channel;
+import io.switchboard.core.routing.ContactSummary;
+import io.switchboard.core.routing.Offer;
+import io.switchboard.core.routing.OfferId;
+import io.switchboard.core.routing.OfferOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * An agent: the one place that decides what the agent is doing. It may be free in several
+ * queues; every queue may offer it a contact, and the agent takes one and turns the others down,
+ * so no agent ever holds two voice contacts. When it becomes free it asks all its queues at once
+ * and, for a short window, collects their offers to take the most senior contact across them.
+ *
+ * <p>Persisted: config, login, presence (ready / paused with reason), and each contact's phase
+ * (reserved, busy, wrap-up) with its deadline. Soft (rebuilt after a restart by resync): which
+ * offers are being collected and an accept in flight.
+ */
+public final class Agent
+    extends EventSourcedBehaviorWithEnforcedReplies<Agent.Command, Agent.Event, Agent.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Agent");
+
+  static final String MISSED_OFFER = "missed offer";
+  static final String AFTER_LOGIN = "after login";
+
+  // ---------------------------------------------------------------- commands
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Commands a person (or the API on their behalf) gives; {@code loginId} proves the session. */
+  public sealed interface UserCommand extends Command {
+    ActorRef<Reply> replyTo();
+  }
+
+  public record Configure(AgentConfig config, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  /**
+   * Log in to some of the configured answer groups (empty: all). A login with a new {@code
+   * loginId} replaces an older one and keeps the agent's state; the same login twice is refused.
+   */
+  public record Login(String loginId, List<QueueId> groups, boolean ready, ActorRef<Reply> replyTo)
+      implements UserCommand {}
+
+  public record Logout(String loginId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  public record SetReady(String loginId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  public record Pause(String loginId, String reason, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  public record AcceptOffer(String loginId, OfferId offerId, ActorRef<Reply> replyTo)
+      implements UserCommand {}
+
+  public record DeclineOffer(String loginId, OfferId offerId, ActorRef<Reply> replyTo)
+      implements UserCommand {}
+
+  /** The agent hangs up; {@code callId} may be null for "my current call". */
+  public record EndCall(String loginId, CallId callId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  public record EndWrapUp(String loginId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  public record GetState(ActorRef<Reply> replyTo) implements UserCommand {}
+
+  /** From a queue: a contact for this agent. */
+  public record OfferContact(Offer offer) implements Command {}
+
+  /** From a queue: nothing for you now (the answer to an availability announcement). */
+  public record NoOfferNow(QueueId queue, long epoch) implements Command {}
+
+  /** From a queue that restarted and lost who is free. */
+  public record ReportAvailability(QueueId queue) implements Command {}
+
+  /** From the call session: the offer is gone (answered by another, abandoned, moved). */
+  public record OfferWithdrawn(OfferId offerId, CallId callId, String reason) implements Command {}
+
+  /** From the call session: the caller hung up during the conversation. */
+  public record CallerHungUp(CallId callId, Instant at) implements Command {}
+
+  /** From the call session, answering {@link CallSession.CheckOffer}. */
+  public record OfferStatus(OfferId offerId, CallId callId, CallSession.OfferState state)
+      implements Command {}
+
+  /** From the call session, answering {@link CallSession.CheckCall}. */
+  public record CallStatus(CallId callId, CallSession.TalkState state, Instant endedAt)
+      implements Command {}
+
+  private record AnswerResult(
+      OfferId offerId, CallSession.AnswerReply reply, Throwable failure, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  private record OfferTimeout(OfferId offerId) implements Command {}
+
+  private record WrapUpTimeout(CallId callId) implements Command {}
+
+  private record CollectDone(long epoch) implements Command {}
+
+  // ---------------------------------------------------------------- replies
+
+  public sealed interface Reply extends CborSerializable {}
+
+  public record Done(AgentView view) implements Reply {}
+
+  public record Refused(Refusal refusal) implements Reply {}
+
+  // ---------------------------------------------------------------- events
+
+  public sealed interface Event extends CborSerializable {
+    Instant at();
+  }
+
+  public record Configured(AgentConfig config, Instant at) implements Event {}
+
+  public record LoggedIn(
+      String loginId, List<AnswerGroup> groups, boolean ready, String replacedLoginId, Instant at)
+      implements Event {}
+
+  public record LoggedOut(String loginId, String reason, Instant at) implements Event {}
+
+  public record Readied(Instant at) implements Event {}
+
+  public record Paused(String reason, Instant at) implements Event {}
+
+  public record OfferReserved(Offer offer, Instant at, Instant deadline) implements Event {}
+
+  public record OfferReleased(OfferId offerId, CallId callId, OfferOutcome outcome, Instant at)
+      implements Event {}
+
+  public record Connected(OfferId offerId, CallId callId, Instant at) implements Event {}
+
+  public record TalkEnded(CallId callId, EndedBy by, Instant at, Instant wrapUpDeadline)
+      implements Event {}
+
+  public record WrapUpEnded(CallId callId, Instant at) implements Event {}
+
+  // ---------------------------------------------------------------- state
+
+  public sealed interface State extends CborSerializable {}
+
+  /** No config yet: the agent does not exist. */
+  public record Unconfigured() implements State {}
+
+  public record LoggedOutState(AgentConfig config, DailyCount today, Instant since) implements State {}
+
+  public record LoggedInState(
+      AgentConfig config,
+      DailyCount today,
+      String loginId,
+      List<AnswerGroup> groups,
+      boolean ready,
+      String pauseReason,
+      Instant presenceSince,
+      List<AgentContact> contacts,
+      Instant availableSince)
+      implements State {
+
+    boolean free(Channel channel) {
+      return ready && contacts.stream().filter(c -> channelOf(c) == channel).count() < config.capacity(channel);
+    }
+
+    Optional<AgentContact> contact(OfferId offerId) {
+      return contacts.stream().filter(c -> c.offer().offerId().equals(offerId)).findFirst();
+    }
+
+    Optional<AgentContact> contact(CallId callId) {
+      return contacts.stream().filter(c -> c.offer().contact().callId().equals(callId)).findFirst();
+    }
+
+    Optional<AgentContact> inPhase(Phase phase) {
+      return contacts.stream().filter(c -> c.phase() == phase).findFirst();
+    }
+
+    Optional<AnswerGroup> group(QueueId queue) {
+      return groups.stream().filter(g -> g.queue().equals(queue)).findFirst();
+    }
+
+    LoggedInState withContacts(UnaryOperator<List<AgentContact>> change) {
+      return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince,
+          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince);
+    }
+  }
+
+  /** Contacts completed on one local day: "handled today" and the fewest-contacts strategy. */
+  public record DailyCount(LocalDate day, int handled) implements CborSerializable {
+    int on(LocalDate date) {
+      return date.equals(day) ? handled : 0;
+    }
+  }
+
+  private static Channel channelOf(AgentContact c) {
+    return c.offer().contact().channel();
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  public static void init(ActorSystem<?> system, EngineContext ctx) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, ec -> create(new AgentId(ec.getEntityId()), ctx))
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  public static Behavior<Command> create(AgentId id, EngineContext ctx) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new Agent(id, ctx, context, timers)));
+  }
+
+  private final AgentId id;
+  private final EngineContext ctx;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+
+  /** Availability announcements are numbered so late answers to an old one are recognised. */
+  private long epoch;
+  /** Offers gathered in the window after an announcement, or null outside a window. */
+  private Collecting collecting;
+  /** The offer whose accept is waiting for the call session's word, or null. */
+  private OfferId accepting;
+
+  private record Collecting(long epoch, Set<QueueId> awaiting, List<Offer> offers) {}
+
+  private Agent(AgentId id, EngineContext ctx, ActorContext<Command> context, TimerScheduler<Command> timers) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), id.value()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.id = id;
+    this.ctx = ctx;
+    this.context = context;
+    this.timers = timers;
+  }
+
+  @Override
+  public State emptyState() {
+    return new Unconfigured();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    // Snapshots only: events are never deleted (see TOOLING.md on the JDBC journal).
+    return RetentionCriteria.snapshotEvery(ctx.settings().snapshotEvery(), 2);
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(ctx.settings().tag("agent", id.value()));
+  }
+
+  // ---------------------------------------------------------------- command handlers
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
+    b.forStateType(Unconfigured.class)
+        .onCommand(Configure.class, this::onConfigure)
+        .onCommand(UserCommand.class, (s, c) -> refuse(c.replyTo(), Refusal.notFound("unknown agent " + id)))
+        .onCommand(OfferContact.class, (s, c) -> notAvailable(c.offer(), true))
+        .onAnyCommand(c -> Effect().noReply());
+    b.forStateType(LoggedOutState.class)
+        .onCommand(Configure.class, this::onConfigure)
+        .onCommand(Login.class, this::onLogin)
+        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
+        .onCommand(UserCommand.class, (s, c) -> refuse(c.replyTo(), Refusal.conflict("agent " + id + " is not logged in")))
+        .onCommand(OfferContact.class, (s, c) -> notAvailable(c.offer(), true))
+        .onCommand(ReportAvailability.class, (s, c) -> {
+          ctx.refs().queue(c.queue()).tell(new Queue.MemberLogout(id));
+          return Effect().noReply();
+        })
+        .onAnyCommand(c -> Effect().noReply());
+    b.forStateType(LoggedInState.class)
+        .onCommand(Configure.class, this::onConfigure)
+        .onCommand(Login.class, this::onLogin)
+        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
+        .onCommand(Logout.class, (s, c) -> checked(s, c, () -> onLogout(s, c)))
+        .onCommand(SetReady.class, (s, c) -> checked(s, c, () -> onSetReady(s, c)))
+        .onCommand(Pause.class, (s, c) -> checked(s, c, () -> onPause(s, c)))
+        .onCommand(AcceptOffer.class, (s, c) -> checked(s, c, () -> onAccept(s, c)))
+        .onCommand(DeclineOffer.class, (s, c) -> checked(s, c, () -> onDecline(s, c)))
+        .onCommand(EndCall.class, (s, c) -> checked(s, c, () -> onEndCall(s, c)))
+        .onCommand(EndWrapUp.class, (s, c) -> checked(s, c, () -> onEndWrapUp(s, c)))
+        .onCommand(OfferContact.class, this::onOffer)
+        .onCommand(NoOfferNow.class, this::onNoOfferNow)
+        .onCommand(CollectDone.class, this::onCollectDone)
+        .onCommand(ReportAvailability.class, this::onReportAvailability)
+        .onCommand(AnswerResult.class, this::onAnswerResult)
+        .onCommand(OfferTimeout.class, this::onOfferTimeout)
+        .onCommand(OfferWithdrawn.class, this::onOfferWithdrawn)
+        .onCommand(OfferStatus.class, this::onOfferStatus)
+        .onCommand(CallerHungUp.class, this::onCallerHungUp)
+        .onCommand(CallStatus.class, this::onCallStatus)
+        .onCommand(WrapUpTimeout.class, this::onWrapUpTimeout);
+    return b.build();
+  }
+
+  private interface Handler {
+    ReplyEffect<Event, State> run();
+  }
+
+  /** Commands of a replaced login must not steer the agent. */
+  private ReplyEffect<Event, State> checked(LoggedInState s, UserCommand c, Handler handler) {
+    String loginId = loginIdOf(c);
+    if (loginId == null || loginId.isBlank())
+      return refuse(c.replyTo(), Refusal.invalid("loginId", "loginId is required"));
+    if (!loginId.equals(s.loginId()))
+      return refuse(c.replyTo(), Refusal.conflict(
+          "login " + loginId + " of agent " + id + " was replaced by a newer login"));
+    return handler.run();
+  }
+
+  private static String loginIdOf(UserCommand c) {
+    if (c instanceof Logout x) return x.loginId();
+    if (c instanceof SetReady x) return x.loginId();
+    if (c instanceof Pause x) return x.loginId();
+    if (c instanceof AcceptOffer x) return x.loginId();
+    if (c instanceof DeclineOffer x) return x.loginId();
+    if (c instanceof EndCall x) return x.loginId();
+    if (c instanceof EndWrapUp x) return x.loginId();
+    return null;
+  }
+
+  private ReplyEffect<Event, State> onConfigure(State s, Configure c) {
+    if (c.config() == null) return refuse(c.replyTo(), Refusal.invalid("config", "config is required"));
+    Instant now = ctx.now();
+    return Effect().persist(new Configured(c.config(), now))
+        .thenRun((State after) -> {
+          if (s instanceof LoggedInState before && after instanceof LoggedInState in)
+            syncMembership(before.groups(), in.groups());
+          changed(s, after, "configured");
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onLogin(State s, Login c) {
+    AgentConfig config = configOf(s);
+    if (c.loginId() == null || c.loginId().isBlank())
+      return refuse(c.replyTo(), Refusal.invalid("loginId", "loginId is required"));
+    List<AnswerGroup> groups = new ArrayList<>();
+    if (c.groups() == null || c.groups().isEmpty()) {
+      groups.addAll(config.answerGroups());
+    } else {
+      for (QueueId q : new java.util.LinkedHashSet<>(c.groups())) {
+        Optional<AnswerGroup> g = config.group(q);
+        if (g.isEmpty())
+          return refuse(c.replyTo(), Refusal.invalid("groups", "agent " + id + " has no answer group for queue " + q));
+        groups.add(g.get());
+      }
+    }
+    if (groups.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict("agent " + id + " has no answer groups to log in to"));
+    String replaced = null;
+    List<AnswerGroup> before = List.of();
+    if (s instanceof LoggedInState in) {
+      if (in.loginId().equals(c.loginId()))
+        return refuse(c.replyTo(), Refusal.conflict("agent " + id + " is already logged in with login " + c.loginId()));
+      replaced = in.loginId();
+      before = in.groups();
+    }
+    List<AnswerGroup> previous = before;
+    String cause = replaced == null ? "logged-in" : "login-replaced";
+    return Effect().persist(new LoggedIn(c.loginId(), List.copyOf(groups), c.ready(), replaced, ctx.now()))
+        .thenRun((State after) -> {
+          syncMembership(previous, ((LoggedInState) after).groups());
+          changed(s, after, cause);
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onLogout(LoggedInState s, Logout c) {
+    if (accepting != null)
+      return refuse(c.replyTo(), Refusal.conflict("an accept is in progress; log out after it"));
+    Optional<AgentContact> active = s.contacts().stream().filter(x -> x.phase() != Phase.RESERVED).findFirst();
+    if (active.isPresent())
+      return refuse(c.replyTo(), Refusal.conflict("agent " + id + " is " + status(s).name().toLowerCase()
+          + " on call " + active.get().offer().contact().callId() + "; end the call and wrap-up first"));
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    List<AgentContact> ringing = s.contacts();
+    for (AgentContact r : ringing) events.add(released(r, OfferOutcome.DECLINED, now));
+    events.add(new LoggedOut(s.loginId(), "logout", now));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          ringing.forEach(r -> tellReleased(r, OfferOutcome.DECLINED, now));
+          syncMembership(s.groups(), List.of());
+          changed(s, after, "logged-out");
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onSetReady(LoggedInState s, SetReady c) {
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    Optional<AgentContact> wrap = s.inPhase(Phase.WRAP_UP);
+    wrap.ifPresent(w -> events.add(new WrapUpEnded(w.offer().contact().callId(), now)));
+    if (!s.ready()) events.add(new Readied(now));
+    if (events.isEmpty()) return Effect().reply(c.replyTo(), new Done(view(s)));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          wrap.ifPresent(w -> tellWrapUpFinished(w, now));
+          changed(s, after, "ready");
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onPause(LoggedInState s, Pause c) {
+    if (c.reason() == null || c.reason().isBlank() || c.reason().length() > 64)
+      return refuse(c.replyTo(), Refusal.invalid("reason", "a pause needs a reason of 1-64 characters"));
+    if (!s.ready() && c.reason().equals(s.pauseReason())) return Effect().reply(c.replyTo(), new Done(view(s)));
+    if (accepting != null)
+      return refuse(c.replyTo(), Refusal.conflict("an accept is in progress; pause after it"));
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    Optional<AgentContact> ringing = s.inPhase(Phase.RESERVED);
+    // Pausing while an offer rings turns it down.
+    ringing.ifPresent(r -> events.add(released(r, OfferOutcome.DECLINED, now)));
+    events.add(new Paused(c.reason(), now));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          ringing.ifPresent(r -> tellReleased(r, OfferOutcome.DECLINED, now));
+          changed(s, after, "paused");
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onAccept(LoggedInState s, AcceptOffer c) {
+    Optional<AgentContact> offered = s.contact(c.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    if (offered.isEmpty())
+      return refuse(c.replyTo(), Refusal.gone("offer " + c.offerId() + " is not (or no longer) offered to agent " + id));
+    if (accepting != null)
+      return refuse(c.replyTo(), Refusal.conflict("offer " + accepting + " is already being accepted"));
+    accepting = c.offerId();
+    CallId call = offered.get().offer().contact().callId();
+    context.ask(
+        CallSession.AnswerReply.class,
+        ctx.refs().call(call),
+        ctx.settings().askTimeout(),
+        replyTo -> new CallSession.Answer(c.offerId(), id, replyTo),
+        (reply, failure) -> new AnswerResult(c.offerId(), reply, failure, c.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onAnswerResult(LoggedInState s, AnswerResult r) {
+    if (r.offerId().equals(accepting)) accepting = null;
+    Optional<AgentContact> offered = s.contact(r.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    if (r.failure() != null) {
+      // The call session may have granted it and the answer got lost: ask it again.
+      offered.ifPresent(o -> checkOffer(o.offer()));
+      return refuse(r.replyTo(), Refusal.conflict("could not reach call "
+          + offered.map(o -> o.offer().contact().callId().value()).orElse("?") + " in time; try again"));
+    }
+    if (offered.isEmpty()) {
+      // Granted but no longer ringing here: end the call rather than leave a caller with nobody.
+      if (r.reply() instanceof CallSession.AnswerGranted granted)
+        ctx.refs().call(granted.callId()).tell(new CallSession.WrapUpFinished(id, ctx.now()));
+      return refuse(r.replyTo(), Refusal.gone("offer " + r.offerId() + " is no longer offered to agent " + id));
+    }
+    AgentContact contact = offered.get();
+    Instant now = ctx.now();
+    if (r.reply() instanceof CallSession.AnswerGranted) {
+      return Effect().persist(new Connected(r.offerId(), contact.offer().contact().callId(), now))
+          .thenRun((State after) -> changed(s, after, "connected"))
+          .thenReply(r.replyTo(), after -> new Done(view(after)));
+    }
+    String why = r.reply() instanceof CallSession.AnswerRefused refused ? refused.reason() : "refused";
+    return Effect().persist(released(contact, OfferOutcome.WITHDRAWN, now))
+        .thenRun((State after) -> {
+          ctx.refs().queue(contact.offer().contact().queueId())
+              .tell(new Queue.OfferEnded(r.offerId(), contact.offer().contact().callId(), id, OfferOutcome.WITHDRAWN));
+          changed(s, after, "offer-withdrawn");
+        })
+        .thenReply(r.replyTo(), after -> new Refused(Refusal.gone("offer " + r.offerId() + " was withdrawn: " + why)));
+  }
+
+  private ReplyEffect<Event, State> onDecline(LoggedInState s, DeclineOffer c) {
+    Optional<AgentContact> offered = s.contact(c.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    if (offered.isEmpty())
+      return refuse(c.replyTo(), Refusal.gone("offer " + c.offerId() + " is not (or no longer) offered to agent " + id));
+    if (c.offerId().equals(accepting))
+      return refuse(c.replyTo(), Refusal.conflict("offer " + c.offerId() + " is being accepted"));
+    Instant now = ctx.now();
+    AgentContact r = offered.get();
+    return Effect().persist(released(r, OfferOutcome.DECLINED, now))
+        .thenRun((State after) -> {
+          tellReleased(r, OfferOutcome.DECLINED, now);
+          changed(s, after, "offer-declined");
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onEndCall(LoggedInState s, EndCall c) {
+    Optional<AgentContact> busy = s.contacts().stream()
+        .filter(x -> x.phase() == Phase.BUSY)
+        .filter(x -> c.callId() == null || x.offer().contact().callId().equals(c.callId()))
+        .findFirst();
+    if (busy.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict(c.callId() == null
+          ? "agent " + id + " is not on a call"
+          : "agent " + id + " is not on call " + c.callId()));
+    return endTalk(s, busy.get(), EndedBy.AGENT, ctx.now(), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onCallerHungUp(LoggedInState s, CallerHungUp c) {
+    Optional<AgentContact> busy = s.contact(c.callId()).filter(x -> x.phase() == Phase.BUSY);
+    if (busy.isEmpty()) return Effect().noReply();
+    return endTalk(s, busy.get(), EndedBy.CALLER, c.at(), null);
+  }
+
+  private ReplyEffect<Event, State> endTalk(
+      LoggedInState s, AgentContact busy, EndedBy by, Instant at, ActorRef<Reply> replyTo) {
+    CallId call = busy.offer().contact().callId();
+    Instant deadline = busy.offer().wrapUp().deadlineFrom(at);
+    List<Event> events = new ArrayList<>();
+    events.add(new TalkEnded(call, by, at, deadline));
+    boolean noWrapUp = deadline != null && !deadline.isAfter(at);
+    if (noWrapUp) events.add(new WrapUpEnded(call, at));
+    var effect = Effect().persist(events)
+        .thenRun((State after) -> {
+          if (by == EndedBy.AGENT) ctx.refs().call(call).tell(new CallSession.TalkEnded(id, at));
+          if (noWrapUp) tellWrapUpFinished(busy, at);
+          else if (deadline != null) timers.startSingleTimer(new WrapUpTimeout(call), untilNow(deadline));
+          changed(s, after, by == EndedBy.AGENT ? "call-ended" : "caller-hung-up");
+        });
+    return replyTo == null ? effect.thenNoReply() : effect.thenReply(replyTo, after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onEndWrapUp(LoggedInState s, EndWrapUp c) {
+    Optional<AgentContact> wrap = s.inPhase(Phase.WRAP_UP);
+    if (wrap.isEmpty()) return refuse(c.replyTo(), Refusal.conflict("agent " + id + " is not in wrap-up"));
+    return endWrapUp(s, wrap.get(), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> onWrapUpTimeout(LoggedInState s, WrapUpTimeout t) {
+    Optional<AgentContact> wrap = s.contact(t.callId()).filter(x -> x.phase() == Phase.WRAP_UP);
+    return wrap.isEmpty() ? Effect().noReply() : endWrapUp(s, wrap.get(), null);
+  }
+
+  private ReplyEffect<Event, State> endWrapUp(LoggedInState s, AgentContact wrap, ActorRef<Reply> replyTo) {
+    Instant now = ctx.now();
+    var effect = Effect().persist(new WrapUpEnded(wrap.offer().contact().callId(), now))
+        .thenRun((State after) -> {
+          tellWrapUpFinished(wrap, now);
+          changed(s, after, "wrap-up-ended");
+        });
+    return replyTo == null ? effect.thenNoReply() : effect.thenReply(replyTo, after -> new Done(view(after)));
+  }
+
+  // ------------------------------------------------ offers and availability
+
+  private ReplyEffect<Event, State> onOffer(LoggedInState s, OfferContact c) {
+    Offer offer = c.offer();
+    Channel channel = offer.contact().channel();
+    if (s.group(offer.contact().queueId()).isEmpty()) return notAvailable(offer, true);
+    if (!s.free(channel)) return notAvailable(offer, false);
+    if (collecting != null) {
+      collecting.offers().add(offer);
+      collecting.awaiting().remove(offer.contact().queueId());
+      return collecting.awaiting().isEmpty() ? decide(s) : Effect().noReply();
+    }
+    return reserve(s, offer);
+  }
+
+  private ReplyEffect<Event, State> onNoOfferNow(LoggedInState s, NoOfferNow c) {
+    if (collecting == null || collecting.epoch() != c.epoch()) return Effect().noReply();
+    collecting.awaiting().remove(c.queue());
+    return collecting.awaiting().isEmpty() ? decide(s) : Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onCollectDone(LoggedInState s, CollectDone c) {
+    if (collecting == null || collecting.epoch() != c.epoch()) return Effect().noReply();
+    return decide(s);
+  }
+
+  /** End of a collection window: take the most senior contact offered, turn the rest down. */
+  private ReplyEffect<Event, State> decide(LoggedInState s) {
+    List<Offer> offers = collecting.offers();
+    collecting = null;
+    timers.cancel(CollectDone.class);
+    if (offers.isEmpty()) return Effect().noReply();
+    offers.sort(Comparator.comparing(Offer::contact, ContactSummary.SENIORITY));
+    for (Offer other : offers.subList(1, offers.size())) tellQueue(other, OfferOutcome.TOOK_OTHER);
+    Offer best = offers.get(0);
+    if (!s.free(best.contact().channel())) return notAvailable(best, false);
+    return reserve(s, best);
+  }
+
+  private ReplyEffect<Event, State> reserve(LoggedInState s, Offer offer) {
+    Instant now = ctx.now();
+    Instant deadline = now.plus(offer.timeout());
+    return Effect().persist(new OfferReserved(offer, now, deadline))
+        .thenRun((State after) -> {
+          ctx.refs().call(offer.contact().callId())
+              .tell(new CallSession.Ringing(offer.offerId(), id, offer.contact().queueId(), now));
+          timers.startSingleTimer(offer.offerId(), new OfferTimeout(offer.offerId()), untilNow(deadline));
+          changed(s, after, "offer");
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> notAvailable(Offer offer, boolean notMember) {
+    tellQueue(offer, OfferOutcome.NOT_AVAILABLE);
+    if (notMember) ctx.refs().queue(offer.contact().queueId()).tell(new Queue.MemberLogout(id));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onReportAvailability(LoggedInState s, ReportAvailability c) {
+    Optional<AnswerGroup> g = s.group(c.queue());
+    var queue = ctx.refs().queue(c.queue());
+    if (g.isEmpty()) {
+      queue.tell(new Queue.MemberLogout(id));
+    } else {
+      queue.tell(new Queue.MemberLogin(id, g.get().level()));
+      if (s.free(Channel.VOICE)) queue.tell(availability(s, g.get(), epoch));
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onOfferTimeout(LoggedInState s, OfferTimeout t) {
+    Optional<AgentContact> ringing = s.contact(t.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    // While an accept waits for the call session, the call session's answer decides.
+    if (ringing.isEmpty() || t.offerId().equals(accepting)) return Effect().noReply();
+    AgentContact r = ringing.get();
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    events.add(released(r, OfferOutcome.TIMED_OUT, now));
+    if (r.offer().pauseOnMiss()) events.add(new Paused(MISSED_OFFER, now));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          tellReleased(r, OfferOutcome.TIMED_OUT, now);
+          changed(s, after, "offer-missed");
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onOfferWithdrawn(LoggedInState s, OfferWithdrawn w) {
+    if (collecting != null) collecting.offers().removeIf(o -> o.offerId().equals(w.offerId()));
+    Optional<AgentContact> ringing = s.contact(w.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    if (ringing.isEmpty() || w.offerId().equals(accepting)) return Effect().noReply();
+    AgentContact r = ringing.get();
+    return Effect().persist(released(r, OfferOutcome.WITHDRAWN, ctx.now()))
+        .thenRun((State after) -> {
+          tellQueue(r.offer(), OfferOutcome.WITHDRAWN);
+          changed(s, after, "offer-withdrawn");
+        })
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onOfferStatus(LoggedInState s, OfferStatus st) {
+    Optional<AgentContact> ringing = s.contact(st.offerId()).filter(x -> x.phase() == Phase.RESERVED);
+    if (ringing.isEmpty() || st.offerId().equals(accepting)) return Effect().noReply();
+    return switch (st.state()) {
+      case RINGING -> Effect().noReply();
+      case ANSWERED_BY_YOU -> Effect().persist(new Connected(st.offerId(), st.callId(), ctx.now()))
+          .thenRun((State after) -> changed(s, after, "connected"))
+          .thenNoReply();
+      case WITHDRAWN -> onOfferWithdrawn(s, new OfferWithdrawn(st.offerId(), st.callId(), "withdrawn"));
+    };
+  }
+
+  private ReplyEffect<Event, State> onCallStatus(LoggedInState s, CallStatus st) {
+    Optional<AgentContact> mine = s.contact(st.callId()).filter(x -> x.phase() != Phase.RESERVED);
+    if (mine.isEmpty()) return Effect().noReply();
+    AgentContact contact = mine.get();
+    switch (st.state()) {
+      case TALKING:
+        // The call session missed our hang-up; tell it again.
+        if (contact.phase() == Phase.WRAP_UP)
+          ctx.refs().call(st.callId()).tell(new CallSession.TalkEnded(id, contact.since()));
+        return Effect().noReply();
+      case ENDED:
+        if (contact.phase() == Phase.BUSY) return endTalk(s, contact, EndedBy.CALLER, st.endedAt(), null);
+        return Effect().noReply();
+      case NOT_YOURS:
+      default:
+        // The call does not know us as its agent: free the slot rather than stay stuck on it.
+        Instant now = ctx.now();
+        List<Event> events = new ArrayList<>();
+        if (contact.phase() == Phase.BUSY) events.add(new TalkEnded(st.callId(), EndedBy.CALLER, now, now));
+        events.add(new WrapUpEnded(st.callId(), now));
+        return Effect().persist(events).thenRun((State after) -> changed(s, after, "call-lost")).thenNoReply();
+    }
+  }
+
+  // ---------------------------------------------------------------- side effects
+
+  /** After every change: tell queues about availability, and observers about the agent. */
+  private void changed(State before, State after, String cause) {
+    boolean wasFree = before instanceof LoggedInState b && b.free(Channel.VOICE);
+    boolean isFree = after instanceof LoggedInState a && a.free(Channel.VOICE);
+    if (isFree && (!wasFree || cause.equals("logged-in") || cause.equals("login-replaced"))) {
+      announceAvailable((LoggedInState) after);
+    } else if (wasFree && !isFree) {
+      announceUnavailable((LoggedInState) before);
+    }
+    ctx.notifier().publish(new Notification.AgentChanged(id, view(after), cause, ctx.now()));
+  }
+
+  private void announceAvailable(LoggedInState s) {
+    epoch++;
+    dropCollected();
+    collecting = new Collecting(epoch, new HashSet<>(), new ArrayList<>());
+    for (AnswerGroup g : s.groups()) {
+      collecting.awaiting().add(g.queue());
+      ctx.refs().queue(g.queue()).tell(availability(s, g, epoch));
+    }
+    timers.startSingleTimer(CollectDone.class, new CollectDone(epoch), ctx.settings().collectWindow());
+  }
+
+  private void announceUnavailable(LoggedInState s) {
+    dropCollected();
+    for (AnswerGroup g : s.groups()) ctx.refs().queue(g.queue()).tell(new Queue.AgentUnavailable(id));
+  }
+
+  private void dropCollected() {
+    if (collecting == null) return;
+    collecting.offers().forEach(o -> tellQueue(o, OfferOutcome.NOT_AVAILABLE));
+    collecting = null;
+    timers.cancel(CollectDone.class);
+  }
+
+  private Queue.AgentAvailable availability(LoggedInState s, AnswerGroup g, long e) {
+    return new Queue.AgentAvailable(id, g.level(), s.availableSince(),
+        s.today().on(LocalDate.ofInstant(ctx.now(), ctx.settings().timeZone())), e);
+  }
+
+  private void syncMembership(List<AnswerGroup> before, List<AnswerGroup> after) {
+    for (AnswerGroup g : before)
+      if (after.stream().noneMatch(a -> a.queue().equals(g.queue())))
+        ctx.refs().queue(g.queue()).tell(new Queue.MemberLogout(id));
+    for (AnswerGroup g : after)
+      if (!before.contains(g)) ctx.refs().queue(g.queue()).tell(new Queue.MemberLogin(id, g.level()));
+  }
+
+  private OfferReleased released(AgentContact r, OfferOutcome outcome, Instant at) {
+    return new OfferReleased(r.offer().offerId(), r.offer().contact().callId(), outcome, at);
+  }
+
+  private void tellReleased(AgentContact r, OfferOutcome outcome, Instant at) {
+    timers.cancel(r.offer().offerId());
+    tellQueue(r.offer(), outcome);
+    ctx.refs().call(r.offer().contact().callId())
+        .tell(new CallSession.OfferFailed(r.offer().offerId(), id, outcome, at));
+  }
+
+  private void tellQueue(Offer offer, OfferOutcome outcome) {
+    ctx.refs().queue(offer.contact().queueId())
+        .tell(new Queue.OfferEnded(offer.offerId(), offer.contact().callId(), id, outcome));
+  }
+
+  private void tellWrapUpFinished(AgentContact contact, Instant at) {
+    timers.cancel(new WrapUpTimeout(contact.offer().contact().callId()));
+    ctx.refs().call(contact.offer().contact().callId()).tell(new CallSession.WrapUpFinished(id, at));
+  }
+
+  private void checkOffer(Offer offer) {
+    ctx.refs().call(offer.contact().callId()).tell(new CallSession.CheckOffer(offer.offerId(), id));
+  }
+
+  private Duration untilNow(Instant deadline) {
+    Duration d = Duration.between(ctx.now(), deadline);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private ReplyEffect<Event, State> refuse(ActorRef<Reply> replyTo, Refusal refusal) {
+    return Effect().reply(replyTo, new Refused(refusal));
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .build();
+  }
+
+  /** Re-runs whatever step was in flight when the agent stopped: timers, resyncs, availability. */
+  private void onRecovered(State state) {
+    if (!(state instanceof LoggedInState s)) return;
+    for (AnswerGroup g : s.groups()) ctx.refs().queue(g.queue()).tell(new Queue.MemberLogin(id, g.level()));
+    for (AgentContact c : s.contacts()) {
+      CallId call = c.offer().contact().callId();
+      switch (c.phase()) {
+        case RESERVED -> {
+          timers.startSingleTimer(c.offer().offerId(), new OfferTimeout(c.offer().offerId()), untilNow(c.deadline()));
+          checkOffer(c.offer());
+        }
+        case BUSY -> ctx.refs().call(call).tell(new CallSession.CheckCall(id));
+        case WRAP_UP -> {
+          if (c.deadline() != null) timers.startSingleTimer(new WrapUpTimeout(call), untilNow(c.deadline()));
+          ctx.refs().call(call).tell(new CallSession.CheckCall(id));
+        }
+      }
+    }
+    if (s.free(Channel.VOICE)) announceAvailable(s);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return this::apply;
+  }
+
+  private State apply(State state, Event event) {
+    if (event instanceof Configured e) {
+      if (state instanceof LoggedInState s) {
+        // Groups no longer configured are left; levels follow the new config.
+        List<AnswerGroup> groups = new ArrayList<>();
+        for (AnswerGroup g : s.groups()) e.config().group(g.queue()).ifPresent(groups::add);
+        return new LoggedInState(e.config(), s.today(), s.loginId(), List.copyOf(groups), s.ready(),
+            s.pauseReason(), s.presenceSince(), s.contacts(), s.availableSince());
+      }
+      if (state instanceof LoggedOutState s) return new LoggedOutState(e.config(), s.today(), s.since());
+      return new LoggedOutState(e.config(), new DailyCount(localDay(e.at()), 0), e.at());
+    }
+    if (event instanceof LoggedIn e) {
+      if (state instanceof LoggedInState s)
+        return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), s.ready(), s.pauseReason(),
+            s.presenceSince(), s.contacts(), s.availableSince());
+      LoggedOutState s = (LoggedOutState) state;
+      return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), e.ready(),
+          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at());
+    }
+    if (event instanceof LoggedOut e) {
+      LoggedInState s = (LoggedInState) state;
+      return new LoggedOutState(s.config(), s.today(), e.at());
+    }
+    LoggedInState s = (LoggedInState) state;
+    LoggedInState next = applyLoggedIn(s, event);
+    // Longest idle counts from the moment the agent last became free.
+    if (!s.free(Channel.VOICE) && next.free(Channel.VOICE))
+      next = new LoggedInState(next.config(), next.today(), next.loginId(), next.groups(), next.ready(),
+          next.pauseReason(), next.presenceSince(), next.contacts(), event.at());
+    return next;
+  }
+
+  private LoggedInState applyLoggedIn(LoggedInState s, Event event) {
+    if (event instanceof Readied e)
+      return new LoggedInState(s.config(), s.today(), s.loginId(), s.groups(), true, null, e.at(),
+          s.contacts(), s.availableSince());
+    if (event instanceof Paused e)
+      return new LoggedInState(s.config(), s.today(), s.loginId(), s.groups(), false, e.reason(), e.at(),
+          s.contacts(), s.availableSince());
+    if (event instanceof OfferReserved e)
+      return s.withContacts(l -> {
+        l.add(new AgentContact(e.offer(), Phase.RESERVED, e.at(), e.deadline()));
+        return l;
+      });
+    if (event instanceof OfferReleased e)
+      return s.withContacts(l -> {
+        l.removeIf(c -> c.offer().offerId().equals(e.offerId()));
+        return l;
+      });
+    if (event instanceof Connected e)
+      return s.withContacts(l -> {
+        l.replaceAll(c -> c.offer().offerId().equals(e.offerId()) ? c.to(Phase.BUSY, e.at(), null) : c);
+        return l;
+      });
+    if (event instanceof TalkEnded e)
+      return s.withContacts(l -> {
+        l.replaceAll(c -> c.offer().contact().callId().equals(e.callId())
+            ? c.to(Phase.WRAP_UP, e.at(), e.wrapUpDeadline()) : c);
+        return l;
+      });
+    if (event instanceof WrapUpEnded e) {
+      LocalDate day = localDay(e.at());
+      DailyCount today = new DailyCount(day, s.today().on(day) + 1);
+      LoggedInState counted = new LoggedInState(s.config(), today, s.loginId(), s.groups(), s.ready(),
+          s.pauseReason(), s.presenceSince(), s.contacts(), s.availableSince());
+      return counted.withContacts(l -> {
+        l.removeIf(c -> c.offer().contact().callId().equals(e.callId()));
+        return l;
+      });
+    }
+    throw new IllegalStateException("unexpected event " + event + " in " + s);
+  }
+
+  private LocalDate localDay(Instant at) {
+    return LocalDate.ofInstant(at, ctx.settings().timeZone());
+  }
+
+  // ---------------------------------------------------------------- views
+
+  private static AgentConfig configOf(State s) {
+    if (s instanceof LoggedInState x) return x.config();
+    if (s instanceof LoggedOutState x) return x.config();
+    throw new IllegalStateException("agent is not configured");
+  }
+
+  public static AgentStatus status(State state) {
+    if (!(state instanceof LoggedInState s)) return AgentStatus.LOGGED_OUT;
+    for (Phase p : List.of(Phase.BUSY, Phase.WRAP_UP, Phase.RESERVED))
+      if (s.inPhase(p).isPresent())
+        return switch (p) {
+          case BUSY -> AgentStatus.BUSY;
+          case WRAP_UP -> AgentStatus.WRAP_UP;
+          case RESERVED -> AgentStatus.RESERVED;
+        };
+    return s.ready() ? AgentStatus.READY : AgentStatus.PAUSED;
+  }
+
+  private AgentView view(State state) {
+    LocalDate today = localDay(ctx.now());
+    if (state instanceof LoggedInState s) {
+      AgentStatus status = status(s);
+      Instant since = s.contacts().stream().map(AgentContact::since).max(Comparator.naturalOrder())
+          .filter(x -> status != AgentStatus.READY && status != AgentStatus.PAUSED)
+          .orElse(s.presenceSince());
+      return new AgentView(id, s.config().name(), status, s.ready() ? null : s.pauseReason(), since,
+          s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config());
+    }
+    if (state instanceof LoggedOutState s)
+      return new AgentView(id, s.config().name(), AgentStatus.LOGGED_OUT, null, s.since(), null, List.of(),
+          List.of(), s.today().on(today), s.config());
+    return new AgentView(id, null, AgentStatus.LOGGED_OUT, null, null, null, List.of(), List.of(), 0, null);
+  }
+}

@@ -1,0 +1,19 @@
+package io.switchboard.core.agent;
+
+import io.switchboard.core.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/** An agent as the API, desktops and wallboards see it. */
+public record AgentView(
+    AgentId agentId,
+    String name,
+    AgentStatus status,
+    String pauseReason,
+    Instant statusSince,
+    String loginId,
+    List<AnswerGroup> groups,
+    List<AgentContact> contacts,
+    int handledToday,
+    AgentConfig config)
+    implements CborSerializable {}

@@ -1,0 +1,34 @@
+package io.switchboard.core.call;
+
+import io.switchboard.core.CborSerializable;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.queue.QueueId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What is known of a call from its arrival on. {@code virtualStartAt} is set when it first
+ * enters a queue and kept through overflows; {@code visited} lists the queues it has been in,
+ * so overflow never loops.
+ */
+public record CallFacts(
+    CallId callId,
+    String dialledNumber,
+    String callerNumber,
+    Instant arrivedAt,
+    AnsweringPointId answeringPoint,
+    CompanyId company,
+    int priority,
+    Instant virtualStartAt,
+    List<QueueId> visited)
+    implements CborSerializable {
+
+  CallFacts queuedIn(QueueId queue, Instant virtualStart) {
+    List<QueueId> v = new ArrayList<>(visited);
+    if (!v.contains(queue)) v.add(queue);
+    return new CallFacts(callId, dialledNumber, callerNumber, arrivedAt, answeringPoint, company, priority,
+        virtualStartAt == null ? virtualStart : virtualStartAt, List.copyOf(v));
+  }
+}

@@ -1,0 +1,777 @@
+package io.switchboard.core.call;
+
+import io.switchboard.core.CborSerializable;
+import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.calendar.Calendar;
+import io.switchboard.core.calendar.OpeningStatus;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.Notification;
+import io.switchboard.core.numberplan.NumberPlan;
+import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.LeaveReason;
+import io.switchboard.core.queue.OverflowTarget;
+import io.switchboard.core.queue.Queue;
+import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.queue.QueueTerms;
+import io.switchboard.core.routing.Channel;
+import io.switchboard.core.routing.ContactSummary;
+import io.switchboard.core.routing.OfferId;
+import io.switchboard.core.routing.OfferOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One call's life, and the single judge of its outcome: who answered it, whether the caller
+ * abandoned, whether it overflowed. Queues propose agents; agents ask this session to answer; the
+ * first valid answer wins and every other offer is withdrawn, so no call is ever given to two
+ * agents. Every step is an event carrying the facts METRICS.md needs.
+ *
+ * <p>Routing steps that ask other entities (number plan, queue admission, calendar) run before
+ * anything is persisted, so an unknown number or queue changes nothing; the call exists from the
+ * first write on, and after a restart whatever step was in flight is run again.
+ */
+public final class CallSession
+    extends EventSourcedBehaviorWithEnforcedReplies<CallSession.Command, CallSession.Event, CallSession.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "CallSession");
+
+  private static final Pattern DIALLED = Pattern.compile("\\+?[0-9]{2,20}");
+  private static final Pattern CALLER = Pattern.compile("\\+?[0-9]{1,20}|anonymous");
+
+  // ---------------------------------------------------------------- commands
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** A call arrives for a dialled number (from the SIP gateway, or the engine API). */
+  public record Arrive(String dialledNumber, String callerNumber, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The caller hung up. */
+  public record Hangup(ActorRef<Reply> replyTo) implements Command {}
+
+  public record GetState(ActorRef<Reply> replyTo) implements Command {}
+
+  /** From an agent: its offer of this call rings now. */
+  public record Ringing(OfferId offerId, AgentId agent, QueueId queue, Instant at) implements Command {}
+
+  /** From an agent: it accepted the offer; the answer decides whether it got the call. */
+  public record Answer(OfferId offerId, AgentId agent, ActorRef<AnswerReply> replyTo) implements Command {}
+
+  /** From an agent: its offer ended without an answer (declined, missed, withdrawn). */
+  public record OfferFailed(OfferId offerId, AgentId agent, OfferOutcome outcome, Instant at) implements Command {}
+
+  /** From the answering agent: it hung up. */
+  public record TalkEnded(AgentId agent, Instant at) implements Command {}
+
+  /** From the answering agent: wrap-up is done. */
+  public record WrapUpFinished(AgentId agent, Instant at) implements Command {}
+
+  /** From an agent that restarted while its offer rang: is it still valid? */
+  public record CheckOffer(OfferId offerId, AgentId agent) implements Command {}
+
+  /** From an agent that restarted while on (or wrapping up) this call: is it still on? */
+  public record CheckCall(AgentId agent) implements Command {}
+
+  /** Sent by sharding to passivate a finished session. */
+  public record Stop() implements Command {}
+
+  private record NumberResolved(NumberPlan.Reply reply, Throwable failure) implements Command {}
+
+  private record AdmissionResolved(Routing routing, Queue.Reply reply, Throwable failure) implements Command {}
+
+  private record CalendarResolved(Routing routing, Calendar.Reply reply, Throwable failure) implements Command {}
+
+  private record EnqueueResolved(QueueId queue, Queue.Reply reply, Throwable failure) implements Command {}
+
+  private record RetryEnqueue() implements Command {}
+
+  private record MaxWaitReached() implements Command {}
+
+  private record PassivateNow() implements Command {}
+
+  // ---------------------------------------------------------------- replies
+
+  public sealed interface Reply extends CborSerializable {}
+
+  public record Done(CallView view) implements Reply {}
+
+  public record Refused(Refusal refusal) implements Reply {}
+
+  public sealed interface AnswerReply extends CborSerializable {}
+
+  public record AnswerGranted(CallId callId) implements AnswerReply {}
+
+  public record AnswerRefused(String reason) implements AnswerReply {}
+
+  public enum OfferState {
+    RINGING,
+    ANSWERED_BY_YOU,
+    WITHDRAWN
+  }
+
+  public enum TalkState {
+    TALKING,
+    ENDED,
+    NOT_YOURS
+  }
+
+  // ---------------------------------------------------------------- events
+
+  public sealed interface Event extends CborSerializable {
+    Instant at();
+  }
+
+  public record CallArrived(CallId callId, String dialledNumber, String callerNumber, Instant at) implements Event {}
+
+  public record CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority, Instant at)
+      implements Event {}
+
+  /** In the queue: {@code at} is when it entered this queue. */
+  public record CallQueued(QueueId queue, Instant virtualStartAt, QueueTerms terms, Instant at) implements Event {}
+
+  public record CallOffered(OfferId offerId, AgentId agent, QueueId queue, Instant at) implements Event {}
+
+  public record CallOfferEnded(OfferId offerId, AgentId agent, OfferOutcome outcome, Instant at) implements Event {}
+
+  public record CallAnswered(OfferId offerId, AgentId agent, QueueId queue, Instant offeredAt, Instant at)
+      implements Event {}
+
+  public record CallAbandoned(QueueId queue, CallPhase phase, Instant at) implements Event {}
+
+  public record CallOverflowed(QueueId fromQueue, OverflowTarget target, Instant at) implements Event {}
+
+  /** The call was handled by a closed action: {@code cause} says why. */
+  public record CallClosedHandled(
+      QueueId queue, ClosedCause cause, ClosedAction action, String detail, String prompt, Instant at)
+      implements Event {}
+
+  public record CallEnded(AgentId agent, EndedBy by, Instant at) implements Event {}
+
+  public record CallCompleted(AgentId agent, Instant at) implements Event {}
+
+  public enum ClosedCause {
+    /** The queue's calendar said closed. */
+    CALENDAR,
+    /** The contact waited the maximum wait. */
+    MAX_WAIT
+  }
+
+  // ---------------------------------------------------------------- state
+
+  public sealed interface State extends CborSerializable {}
+
+  public record NoCall() implements State {}
+
+  /** Routed into a queue, waiting for the queue to confirm. */
+  public record Routed(CallFacts facts, QueueId queue) implements State {}
+
+  public record Queued(
+      CallFacts facts, QueueId queue, QueueTerms terms, Instant enqueuedAt, List<OfferRecord> offers)
+      implements State {
+
+    Optional<OfferRecord> offer(OfferId id) {
+      return offers.stream().filter(o -> o.offerId().equals(id)).findFirst();
+    }
+
+    Instant maxWaitDeadline() {
+      return terms.maxWait() == null ? null : enqueuedAt.plus(terms.maxWait());
+    }
+  }
+
+  public record Talking(CallFacts facts, QueueId queue, Instant enqueuedAt, AgentId agent, OfferId offerId,
+      Instant answeredAt) implements State {}
+
+  public record WrappingUp(CallFacts facts, QueueId queue, Instant enqueuedAt, AgentId agent, OfferId offerId,
+      Instant answeredAt, Instant endedAt, EndedBy endedBy) implements State {}
+
+  public record Finished(CallFacts facts, QueueId queue, CallOutcome outcome, Instant at, AgentId agent,
+      OfferId offerId, Instant answeredAt, Instant endedAt, EndedBy endedBy, ClosedAction closedAction,
+      String prompt) implements State {}
+
+  // ---------------------------------------------------------------- wiring
+
+  public static void init(ActorSystem<?> system, EngineContext ctx) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, ec -> create(new CallId(ec.getEntityId()), ctx,
+                    self -> ec.getShard().tell(new ClusterSharding.Passivate<>(self))))
+                .withStopMessage(new Stop())
+                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+  }
+
+  /**
+   * @param passivate asks the owner to stop this session (sharding's passivation, so a remembered
+   *     entity is forgotten); outside sharding pass {@code self -> self.tell(new Stop())}.
+   */
+  public static Behavior<Command> create(CallId id, EngineContext ctx, Consumer<ActorRef<Command>> passivate) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new CallSession(id, ctx, context, timers, passivate)));
+  }
+
+  private final CallId id;
+  private final EngineContext ctx;
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Consumer<ActorRef<Command>> passivate;
+
+  /** A routing decision in progress (asks not yet answered), or null. */
+  private Routing routing;
+
+  /**
+   * Why the session is asking for admission: a new arrival (nothing persisted yet) or an overflow
+   * out of {@code from}.
+   */
+  private record Routing(
+      String dialledNumber, String callerNumber, Instant arrivedAt, ActorRef<Reply> replyTo,
+      NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom,
+      List<ActorRef<Reply>> hangups) {
+
+    Routing with(NumberPlanEntry e) {
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom, hangups);
+    }
+
+    Routing with(Queue.Admission a) {
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, hangups);
+    }
+
+    boolean arrival() {
+      return overflowFrom == null;
+    }
+  }
+
+  private CallSession(CallId id, EngineContext ctx, ActorContext<Command> context, TimerScheduler<Command> timers,
+      Consumer<ActorRef<Command>> passivate) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), id.value()),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    this.id = id;
+    this.ctx = ctx;
+    this.context = context;
+    this.timers = timers;
+    this.passivate = passivate;
+  }
+
+  @Override
+  public State emptyState() {
+    return new NoCall();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(ctx.settings().tag("call", id.value()));
+  }
+
+  // ---------------------------------------------------------------- command handlers
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
+    b.forAnyState()
+        .onCommand(Stop.class, c -> Effect().stop().thenNoReply())
+        .onCommand(PassivateNow.class, (s, c) -> {
+          // Only a session with nothing left to do may go: a live call keeps its timers.
+          if (routing == null && (s instanceof NoCall || s instanceof Finished)) passivate.accept(context.getSelf());
+          return Effect().noReply();
+        });
+    b.forStateType(NoCall.class)
+        .onCommand(Arrive.class, this::onArrive)
+        .onCommand(NumberResolved.class, this::onNumberResolved)
+        .onCommand(AdmissionResolved.class, this::onAdmission)
+        .onCommand(CalendarResolved.class, this::onCalendar)
+        .onCommand(Hangup.class, (s, c) -> {
+          if (routing == null) return unknownCall(c.replyTo());
+          routing.hangups().add(c.replyTo());
+          return Effect().noReply();
+        })
+        .onCommand(GetState.class, (s, c) -> unknownCall(c.replyTo()))
+        .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused("unknown call " + id)))
+        .onCommand(Ringing.class, (s, c) -> withdraw(c.agent(), c.offerId(), "unknown call"))
+        .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
+        .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
+        .onAnyCommand(c -> Effect().noReply());
+    b.forStateType(Routed.class)
+        .onCommand(EnqueueResolved.class, this::onEnqueued)
+        .onCommand(RetryEnqueue.class, (s, c) -> {
+          enqueue(s);
+          return Effect().noReply();
+        })
+        .onCommand(Hangup.class, (s, c) -> abandon(s.facts(), s.queue(), CallPhase.ROUTING, List.of(), c.replyTo()))
+        .onCommand(Ringing.class, (s, c) -> withdraw(c.agent(), c.offerId(), "call is being routed"));
+    b.forStateType(Queued.class)
+        .onCommand(Ringing.class, this::onRinging)
+        .onCommand(Answer.class, this::onAnswer)
+        .onCommand(OfferFailed.class, this::onOfferFailed)
+        .onCommand(Hangup.class, (s, c) -> abandon(s.facts(), s.queue(),
+            s.offers().isEmpty() ? CallPhase.QUEUED : CallPhase.OFFERED, s.offers(), c.replyTo()))
+        .onCommand(MaxWaitReached.class, this::onMaxWait)
+        .onCommand(AdmissionResolved.class, this::onAdmission)
+        .onCommand(CalendarResolved.class, this::onCalendar)
+        .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
+            s.offer(c.offerId()).filter(o -> o.agent().equals(c.agent())).isPresent()
+                ? OfferState.RINGING : OfferState.WITHDRAWN));
+    b.forStateType(Talking.class)
+        .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(),
+            s.offerId().equals(c.offerId()) && s.agent().equals(c.agent())
+                ? new AnswerGranted(id) : new AnswerRefused("answered by another agent")))
+        .onCommand(Hangup.class, (s, c) -> Effect().persist(new CallEnded(s.agent(), EndedBy.CALLER, ctx.now()))
+            .thenRun((State after) -> {
+              ctx.refs().agent(s.agent()).tell(new Agent.CallerHungUp(id, ((WrappingUp) after).endedAt()));
+              changed(after);
+            })
+            .thenReply(c.replyTo(), after -> new Done(view(after))))
+        .onCommand(TalkEnded.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
+            : Effect().persist(new CallEnded(s.agent(), EndedBy.AGENT, c.at()))
+                .thenRun(this::changed).thenNoReply())
+        .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
+            : Effect().persist(List.of(new CallEnded(s.agent(), EndedBy.AGENT, c.at()), new CallCompleted(s.agent(), c.at())))
+                .thenRun(this::finished).thenNoReply())
+        .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
+            s.offerId().equals(c.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
+        .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
+            s.agent().equals(c.agent()) ? TalkState.TALKING : TalkState.NOT_YOURS, null));
+    b.forStateType(WrappingUp.class)
+        .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused("the call has ended")))
+        .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
+            : Effect().persist(new CallCompleted(s.agent(), c.at())).thenRun(this::finished).thenNoReply())
+        .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
+            s.offerId().equals(c.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
+        .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
+            s.agent().equals(c.agent()) ? TalkState.ENDED : TalkState.NOT_YOURS, s.endedAt()));
+    b.forStateType(Finished.class)
+        .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused(
+            s.outcome() == CallOutcome.ABANDONED ? "the caller hung up" : "the call has ended")))
+        .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
+            c.offerId().equals(s.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
+        .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
+            c.agent().equals(s.agent()) ? TalkState.ENDED : TalkState.NOT_YOURS, s.endedAt()));
+    b.forAnyState()
+        .onCommand(Arrive.class, c -> Effect().reply(c.replyTo(),
+            new Refused(Refusal.conflict("call " + id + " already exists"))))
+        .onCommand(Hangup.class, (s, c) -> Effect().reply(c.replyTo(),
+            new Refused(Refusal.conflict("call " + id + " has already ended"))))
+        .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
+        .onCommand(Answer.class, c -> Effect().reply(c.replyTo(), new AnswerRefused("the call is not waiting")))
+        .onCommand(Ringing.class, c -> withdraw(c.agent(), c.offerId(), "the call is no longer waiting"))
+        .onCommand(CheckOffer.class, c -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
+        .onCommand(CheckCall.class, c -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
+        .onAnyCommand(c -> Effect().noReply());
+    return b.build();
+  }
+
+  // ------------------------------------------------ arrival and admission
+
+  private ReplyEffect<Event, State> onArrive(NoCall s, Arrive c) {
+    if (routing != null)
+      return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " is already arriving")));
+    if (c.dialledNumber() == null || !DIALLED.matcher(c.dialledNumber()).matches())
+      return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("dialledNumber",
+          "dialledNumber must be 2-20 digits, optionally starting with +, got " + c.dialledNumber())));
+    if (c.callerNumber() == null || !CALLER.matcher(c.callerNumber()).matches())
+      return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("callerNumber",
+          "callerNumber must be 1-20 digits, optionally starting with +, or 'anonymous', got " + c.callerNumber())));
+    routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null,
+        new ArrayList<>());
+    context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
+        replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onNumberResolved(NoCall s, NumberResolved r) {
+    if (routing == null) return Effect().noReply();
+    if (r.reply() instanceof NumberPlan.Resolved resolved) {
+      routing = routing.with(resolved.entry());
+      askAdmission(routing);
+      return Effect().noReply();
+    }
+    Refusal refusal = r.failure() != null
+        ? Refusal.conflict("the number plan did not answer in time; try again")
+        : r.reply() instanceof NumberPlan.Refused refused ? refused.refusal()
+        : Refusal.notFound("unknown dialled number " + routing.dialledNumber());
+    return giveUp(refusal);
+  }
+
+  private void askAdmission(Routing r) {
+    context.ask(Queue.Reply.class, ctx.refs().queue(r.queue()), ctx.settings().askTimeout(),
+        Queue.GetAdmission::new, (reply, failure) -> new AdmissionResolved(r, reply, failure));
+  }
+
+  private ReplyEffect<Event, State> onAdmission(State s, AdmissionResolved r) {
+    if (r.routing() != routing) return Effect().noReply();
+    if (r.reply() instanceof Queue.Admission admission) {
+      routing = routing.with(admission);
+      if (admission.calendarId() == null) return decide(s, OpeningStatus.baseHours());
+      context.ask(Calendar.Reply.class, ctx.refs().calendar(admission.calendarId()), ctx.settings().askTimeout(),
+          replyTo -> new Calendar.Evaluate(routing.arrival() ? routing.arrivedAt() : ctx.now(), replyTo),
+          (reply, failure) -> new CalendarResolved(routing, reply, failure));
+      return Effect().noReply();
+    }
+    if (!routing.arrival()) {
+      // An overflow target that is not there: the call stays where it is rather than be lost.
+      context.getLog().warn("call {} cannot overflow to queue {} ({}); it stays in its queue", id, r.routing().queue(),
+          r.failure() != null ? r.failure().getMessage() : r.reply());
+      routing = null;
+      return Effect().noReply();
+    }
+    Refusal refusal = r.failure() != null
+        ? Refusal.conflict("queue " + routing.queue() + " did not answer in time; try again")
+        : Refusal.notFound("dialled number " + routing.dialledNumber() + " routes to queue " + routing.queue()
+            + ", which is not configured");
+    return giveUp(refusal);
+  }
+
+  private ReplyEffect<Event, State> onCalendar(State s, CalendarResolved r) {
+    if (r.routing() != routing) return Effect().noReply();
+    if (r.reply() instanceof Calendar.Status status) return decide(s, status.status());
+    // A missing or silent calendar must not turn callers away: treat the queue as open.
+    context.getLog().warn("calendar {} of queue {} gave no verdict ({}); treating the queue as open",
+        routing.admission().calendarId(), routing.queue(),
+        r.failure() != null ? r.failure().getMessage() : r.reply());
+    return decide(s, OpeningStatus.baseHours());
+  }
+
+  /** The routing decision is complete: persist it and carry it out. */
+  private ReplyEffect<Event, State> decide(State s, OpeningStatus opening) {
+    Routing r = routing;
+    routing = null;
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    List<OfferRecord> offers = List.of();
+    if (r.arrival()) {
+      events.add(new CallArrived(id, r.dialledNumber(), r.callerNumber(), r.arrivedAt()));
+      events.add(new CallRouted(r.entry().answeringPoint(), r.entry().company(), r.queue(), r.entry().priority(),
+          r.arrivedAt()));
+    } else {
+      if (!(s instanceof Queued q)) return Effect().noReply();
+      offers = q.offers();
+      offers.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+      events.add(new CallOverflowed(r.overflowFrom(), new OverflowTarget.ToQueue(r.queue()), now));
+    }
+    boolean open = opening.open();
+    if (!open) {
+      String prompt = opening.prompt() != null ? opening.prompt() : promptOf(r.admission().closedAction());
+      events.add(new CallClosedHandled(r.queue(), ClosedCause.CALENDAR, r.admission().closedAction(),
+          opening.detail(), prompt, r.arrival() ? r.arrivedAt() : now));
+    }
+    boolean hungUp = open && !r.hangups().isEmpty();
+    if (hungUp) events.add(new CallAbandoned(r.queue(), CallPhase.ROUTING, now));
+    List<OfferRecord> withdrawn = offers;
+    var effect = Effect().persist(events).thenRun((State after) -> {
+      if (!r.arrival()) leaveQueue(r.overflowFrom(), LeaveReason.OVERFLOWED, withdrawn, "moved to queue " + r.queue());
+      if (after instanceof Routed routed) enqueue(routed);
+      if (after instanceof Finished) finished(after);
+      else changed(after);
+      for (ActorRef<Reply> h : r.hangups()) h.tell(new Done(view(after)));
+    });
+    return r.arrival() ? effect.thenReply(r.replyTo(), after -> new Done(view(after))) : effect.thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> giveUp(Refusal refusal) {
+    Routing r = routing;
+    routing = null;
+    r.hangups().forEach(h -> h.tell(new Refused(refusal)));
+    passivate.accept(context.getSelf());
+    return Effect().reply(r.replyTo(), new Refused(refusal));
+  }
+
+  private void enqueue(Routed s) {
+    ContactSummary contact = new ContactSummary(id, Channel.VOICE, s.queue(), s.facts().dialledNumber(),
+        s.facts().callerNumber(), s.facts().answeringPoint(), s.facts().company(), s.facts().priority(),
+        s.facts().virtualStartAt(), null);
+    context.ask(Queue.Reply.class, ctx.refs().queue(s.queue()), ctx.settings().askTimeout(),
+        replyTo -> new Queue.Enqueue(contact, replyTo),
+        (reply, failure) -> new EnqueueResolved(s.queue(), reply, failure));
+  }
+
+  private ReplyEffect<Event, State> onEnqueued(Routed s, EnqueueResolved r) {
+    if (!r.queue().equals(s.queue())) return Effect().noReply();
+    if (r.reply() instanceof Queue.Enqueued q) {
+      return Effect().persist(new CallQueued(s.queue(), q.virtualStartAt(), q.terms(), q.enqueuedAt()))
+          .thenRun((State after) -> {
+            armMaxWait(after);
+            changed(after);
+          })
+          .thenNoReply();
+    }
+    // The call is persisted and must not be lost: keep trying until the queue takes it.
+    context.getLog().warn("queue {} did not take call {} ({}); retrying", s.queue(), id,
+        r.failure() != null ? r.failure().getMessage() : r.reply());
+    timers.startSingleTimer(RetryEnqueue.class, new RetryEnqueue(), ctx.settings().retryInterval());
+    return Effect().noReply();
+  }
+
+  // ------------------------------------------------ offers and answers
+
+  private ReplyEffect<Event, State> onRinging(Queued s, Ringing c) {
+    if (!c.queue().equals(s.queue())) return withdraw(c.agent(), c.offerId(), "the call moved to queue " + s.queue());
+    if (s.offer(c.offerId()).isPresent()) return Effect().noReply();
+    return Effect().persist(new CallOffered(c.offerId(), c.agent(), c.queue(), c.at()))
+        .thenRun(this::changed)
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onAnswer(Queued s, Answer c) {
+    Optional<OfferRecord> offer = s.offer(c.offerId()).filter(o -> o.agent().equals(c.agent()));
+    if (offer.isEmpty()) return Effect().reply(c.replyTo(), new AnswerRefused("the offer was withdrawn"));
+    Instant now = ctx.now();
+    List<OfferRecord> others = s.offers().stream().filter(o -> !o.offerId().equals(c.offerId())).toList();
+    List<Event> events = new ArrayList<>();
+    others.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+    events.add(new CallAnswered(c.offerId(), c.agent(), s.queue(), offer.get().offeredAt(), now));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          leaveQueue(s.queue(), LeaveReason.ANSWERED, others, "answered by another agent");
+          timers.cancel(MaxWaitReached.class);
+          changed(after);
+        })
+        .thenReply(c.replyTo(), after -> new AnswerGranted(id));
+  }
+
+  private ReplyEffect<Event, State> onOfferFailed(Queued s, OfferFailed c) {
+    if (s.offer(c.offerId()).isEmpty() || !c.outcome().presented()) return Effect().noReply();
+    return Effect().persist(new CallOfferEnded(c.offerId(), c.agent(), c.outcome(), c.at()))
+        .thenRun(this::changed)
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> abandon(
+      CallFacts facts, QueueId queue, CallPhase phase, List<OfferRecord> offers, ActorRef<Reply> replyTo) {
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>();
+    offers.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+    events.add(new CallAbandoned(queue, phase, now));
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          leaveQueue(queue, LeaveReason.ABANDONED, offers, "the caller hung up");
+          finished(after);
+        })
+        .thenReply(replyTo, after -> new Done(view(after)));
+  }
+
+  // ------------------------------------------------ overflow
+
+  private void armMaxWait(State s) {
+    if (s instanceof Queued q && q.maxWaitDeadline() != null)
+      timers.startSingleTimer(MaxWaitReached.class, new MaxWaitReached(), until(q.maxWaitDeadline()));
+  }
+
+  private ReplyEffect<Event, State> onMaxWait(Queued s, MaxWaitReached c) {
+    if (routing != null || s.terms().overflow() == null) return Effect().noReply();
+    Instant now = ctx.now();
+    if (s.terms().overflow() instanceof OverflowTarget.Close close) {
+      List<Event> events = new ArrayList<>();
+      s.offers().forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+      events.add(new CallOverflowed(s.queue(), close, now));
+      events.add(new CallClosedHandled(s.queue(), ClosedCause.MAX_WAIT, close.action(), null,
+          promptOf(close.action()), now));
+      return Effect().persist(events)
+          .thenRun((State after) -> {
+            leaveQueue(s.queue(), LeaveReason.OVERFLOWED, s.offers(), "the call overflowed");
+            finished(after);
+          })
+          .thenNoReply();
+    }
+    QueueId target = ((OverflowTarget.ToQueue) s.terms().overflow()).queue();
+    if (s.facts().visited().contains(target)) {
+      context.getLog().warn("call {} would overflow from {} back to queue {} it was in before; it stays",
+          id, s.queue(), target);
+      return Effect().noReply();
+    }
+    routing = new Routing(s.facts().dialledNumber(), s.facts().callerNumber(), s.facts().arrivedAt(), null, null,
+        target, null, s.queue(), new ArrayList<>());
+    askAdmission(routing);
+    return Effect().noReply();
+  }
+
+  // ------------------------------------------------ side effects
+
+  /** The call left {@code queue}: tell it, and withdraw the offers still ringing. */
+  private void leaveQueue(QueueId queue, LeaveReason reason, List<OfferRecord> offers, String why) {
+    ctx.refs().queue(queue).tell(new Queue.Dequeue(id, reason));
+    for (OfferRecord o : offers) ctx.refs().agent(o.agent()).tell(new Agent.OfferWithdrawn(o.offerId(), id, why));
+  }
+
+  private ReplyEffect<Event, State> withdraw(AgentId agent, OfferId offerId, String why) {
+    ctx.refs().agent(agent).tell(new Agent.OfferWithdrawn(offerId, id, why));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> offerStatus(AgentId agent, OfferId offerId, OfferState state) {
+    ctx.refs().agent(agent).tell(new Agent.OfferStatus(offerId, id, state));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> callStatus(AgentId agent, TalkState state, Instant endedAt) {
+    ctx.refs().agent(agent).tell(new Agent.CallStatus(id, state, endedAt));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> unknownCall(ActorRef<Reply> replyTo) {
+    passivate.accept(context.getSelf());
+    return Effect().reply(replyTo, new Refused(Refusal.notFound("unknown call " + id)));
+  }
+
+  private void finished(State after) {
+    changed(after);
+    timers.startSingleTimer(PassivateNow.class, new PassivateNow(), ctx.settings().finishedLinger());
+  }
+
+  private void changed(State after) {
+    ctx.notifier().publish(new Notification.CallChanged(id, view(after), ctx.now()));
+  }
+
+  private Duration until(Instant deadline) {
+    Duration d = Duration.between(ctx.now(), deadline);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static String promptOf(ClosedAction action) {
+    return action instanceof ClosedAction.NightMessage m ? m.prompt() : null;
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+  }
+
+  /** Re-runs the step that was in flight when the session stopped. */
+  private void onRecovered(State state) {
+    if (state instanceof Routed r) enqueue(r);
+    else if (state instanceof Queued q) armMaxWait(q);
+    else if (state instanceof Talking t) ctx.refs().queue(t.queue()).tell(new Queue.Dequeue(id, LeaveReason.ANSWERED));
+    else if (state instanceof WrappingUp w && w.endedBy() == EndedBy.CALLER)
+      ctx.refs().agent(w.agent()).tell(new Agent.CallerHungUp(id, w.endedAt()));
+    else if (state instanceof Finished) timers.startSingleTimer(PassivateNow.class, new PassivateNow(),
+        ctx.settings().finishedLinger());
+    else if (state instanceof NoCall) timers.startSingleTimer(PassivateNow.class, new PassivateNow(),
+        ctx.settings().finishedLinger());
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return CallSession::apply;
+  }
+
+  static State apply(State state, Event event) {
+    if (event instanceof CallArrived e)
+      return new Routed(new CallFacts(e.callId(), e.dialledNumber(), e.callerNumber(), e.at(), null, null, 0, null,
+          List.of()), null);
+    if (event instanceof CallRouted e) {
+      CallFacts f = ((Routed) state).facts();
+      return new Routed(new CallFacts(f.callId(), f.dialledNumber(), f.callerNumber(), f.arrivedAt(),
+          e.answeringPoint(), e.company(), e.priority(), f.virtualStartAt(), f.visited()), e.queue());
+    }
+    if (event instanceof CallQueued e) {
+      Routed r = (Routed) state;
+      return new Queued(r.facts().queuedIn(e.queue(), e.virtualStartAt()), e.queue(), e.terms(), e.at(), List.of());
+    }
+    if (event instanceof CallOffered e) {
+      Queued q = (Queued) state;
+      List<OfferRecord> offers = new ArrayList<>(q.offers());
+      offers.add(new OfferRecord(e.offerId(), e.agent(), e.at()));
+      return new Queued(q.facts(), q.queue(), q.terms(), q.enqueuedAt(), List.copyOf(offers));
+    }
+    if (event instanceof CallOfferEnded e) {
+      Queued q = (Queued) state;
+      return new Queued(q.facts(), q.queue(), q.terms(), q.enqueuedAt(),
+          q.offers().stream().filter(o -> !o.offerId().equals(e.offerId())).toList());
+    }
+    if (event instanceof CallAnswered e) {
+      Queued q = (Queued) state;
+      return new Talking(q.facts(), q.queue(), q.enqueuedAt(), e.agent(), e.offerId(), e.at());
+    }
+    if (event instanceof CallEnded e) {
+      Talking t = (Talking) state;
+      return new WrappingUp(t.facts(), t.queue(), t.enqueuedAt(), t.agent(), t.offerId(), t.answeredAt(), e.at(),
+          e.by());
+    }
+    if (event instanceof CallCompleted e) {
+      WrappingUp w = (WrappingUp) state;
+      return new Finished(w.facts(), w.queue(), CallOutcome.COMPLETED, e.at(), w.agent(), w.offerId(),
+          w.answeredAt(), w.endedAt(), w.endedBy(), null, null);
+    }
+    if (event instanceof CallAbandoned e)
+      return new Finished(factsOf(state), e.queue(), CallOutcome.ABANDONED, e.at(), null, null, null, null, null,
+          null, null);
+    if (event instanceof CallOverflowed e) {
+      if (e.target() instanceof OverflowTarget.ToQueue to) return new Routed(factsOf(state), to.queue());
+      return state;
+    }
+    if (event instanceof CallClosedHandled e)
+      return new Finished(factsOf(state), e.queue(),
+          e.cause() == ClosedCause.CALENDAR ? CallOutcome.CLOSED : CallOutcome.OVERFLOWED, e.at(), null, null, null,
+          null, null, e.action(), e.prompt());
+    throw new IllegalStateException("unexpected event " + event + " in " + state);
+  }
+
+  private static CallFacts factsOf(State s) {
+    if (s instanceof Routed x) return x.facts();
+    if (s instanceof Queued x) return x.facts();
+    if (s instanceof Talking x) return x.facts();
+    if (s instanceof WrappingUp x) return x.facts();
+    if (s instanceof Finished x) return x.facts();
+    throw new IllegalStateException("no call yet");
+  }
+
+  // ---------------------------------------------------------------- views
+
+  CallView view(State s) {
+    if (s instanceof NoCall) return null;
+    CallFacts f = factsOf(s);
+    if (s instanceof Routed r)
+      return view(f, CallPhase.ROUTING, r.queue(), null, List.of(), null, null, null, null, null, null, null);
+    if (s instanceof Queued q)
+      return view(f, q.offers().isEmpty() ? CallPhase.QUEUED : CallPhase.OFFERED, q.queue(), q.enqueuedAt(),
+          q.offers(), null, null, null, null, null, null, null);
+    if (s instanceof Talking t)
+      return view(f, CallPhase.TALKING, t.queue(), t.enqueuedAt(), List.of(), t.agent(), t.answeredAt(), null, null,
+          null, null, null);
+    if (s instanceof WrappingUp w)
+      return view(f, CallPhase.WRAP_UP, w.queue(), w.enqueuedAt(), List.of(), w.agent(), w.answeredAt(), w.endedAt(),
+          w.endedBy(), null, null, null);
+    Finished x = (Finished) s;
+    return view(f, CallPhase.FINISHED, x.queue(), null, List.of(), x.agent(), x.answeredAt(),
+        x.endedAt() != null ? x.endedAt() : x.at(), x.endedBy(), x.outcome(), x.closedAction(), x.prompt());
+  }
+
+  private CallView view(CallFacts f, CallPhase phase, QueueId queue, Instant enqueuedAt, List<OfferRecord> ringing,
+      AgentId agent, Instant answeredAt, Instant endedAt, EndedBy endedBy, CallOutcome outcome,
+      ClosedAction closedAction, String prompt) {
+    return new CallView(id, phase, f.dialledNumber(), f.callerNumber(), f.answeringPoint(), f.company(), queue,
+        f.priority(), f.arrivedAt(), enqueuedAt, f.virtualStartAt(), ringing, agent, answeredAt, endedAt, endedBy,
+        outcome, closedAction, prompt);
+  }
+}

@@ -1,0 +1,33 @@
+package io.switchboard.core.call;
+
+import io.switchboard.core.CborSerializable;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.QueueId;
+import java.time.Instant;
+import java.util.List;
+
+/** A call as the API and observers see it. */
+public record CallView(
+    CallId callId,
+    CallPhase phase,
+    String dialledNumber,
+    String callerNumber,
+    AnsweringPointId answeringPoint,
+    CompanyId company,
+    QueueId queue,
+    int priority,
+    Instant arrivedAt,
+    Instant enqueuedAt,
+    Instant virtualStartAt,
+    List<OfferRecord> ringing,
+    AgentId agent,
+    Instant answeredAt,
+    Instant endedAt,
+    EndedBy endedBy,
+    CallOutcome outcome,
+    ClosedAction closedAction,
+    String prompt)
+    implements CborSerializable {}

@@ -1,0 +1,97 @@
+package io.switchboard.core.numberplan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.switchboard.core.Refusal;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.Notifier;
+import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.testkit.ProbeRefs;
+import io.switchboard.core.testkit.TestClock;
+import io.switchboard.core.testkit.TestSettings;
+import java.time.Instant;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NumberPlanTest {
+  static final ActorTestKit kit = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static final AnsweringPointId AP = new AnsweringPointId("north");
+  static final AnsweringPointId OTHER_AP = new AnsweringPointId("south");
+  static final CompanyId ACME = new CompanyId("acme");
+  static final QueueId SALES = new QueueId("sales");
+
+  EventSourcedBehaviorTestKit<NumberPlan.Command, NumberPlan.Event, NumberPlan.Plan> plan;
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    plan = EventSourcedBehaviorTestKit.create(kit.system(), NumberPlan.create(new EngineContext(new ProbeRefs(kit),
+        new TestClock(Instant.parse("2026-11-23T08:00:00Z")), TestSettings.defaults(), Notifier.NONE)));
+  }
+
+  NumberPlan.Reply run(java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<NumberPlan.Reply>,
+      NumberPlan.Command> command) {
+    return plan.runCommand(command).reply();
+  }
+
+  void company() {
+    assertThat(run(r -> new NumberPlan.PutAnsweringPoint(AP, "North shops", r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.PutCompany(ACME, "Acme AB", AP, r))).isInstanceOf(NumberPlan.Done.class);
+  }
+
+  @Test
+  void resolvesADialledNumberToItsCompanyAndQueue() {
+    company();
+    NumberPlanEntry entry = new NumberPlanEntry("+46812345", AP, ACME, SALES, 1);
+    assertThat(run(r -> new NumberPlan.PutEntry(entry, r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.Resolve("+46812345", r))).isEqualTo(new NumberPlan.Resolved(entry));
+    NumberPlan.Refused unknown = (NumberPlan.Refused) run(r -> new NumberPlan.Resolve("0800", r));
+    assertThat(unknown.refusal().code()).isEqualTo(Refusal.Code.NOT_FOUND);
+  }
+
+  @Test
+  void entriesChangeAtRuntimeAndSurviveARestart() {
+    company();
+    run(r -> new NumberPlan.PutEntry(new NumberPlanEntry("0812", AP, ACME, SALES, 0), r));
+    run(r -> new NumberPlan.PutEntry(new NumberPlanEntry("0812", AP, ACME, new QueueId("support"), 0), r));
+    plan.restart();
+    NumberPlan.Resolved resolved = (NumberPlan.Resolved) run(r -> new NumberPlan.Resolve("0812", r));
+    assertThat(resolved.entry().queue()).isEqualTo(new QueueId("support"));
+    assertThat(run(r -> new NumberPlan.RemoveEntry("0812", r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.Resolve("0812", r))).isInstanceOf(NumberPlan.Refused.class);
+  }
+
+  @Test
+  void anEntryMustNameACompanyOfItsAnsweringPoint() {
+    company();
+    run(r -> new NumberPlan.PutAnsweringPoint(OTHER_AP, "South", r));
+    var unknownCompany = plan.<NumberPlan.Reply>runCommand(r -> new NumberPlan.PutEntry(
+        new NumberPlanEntry("0812", AP, new CompanyId("ghost"), SALES, 0), r));
+    assertThat(((NumberPlan.Refused) unknownCompany.reply()).refusal().field()).isEqualTo("company");
+    assertThat(unknownCompany.events()).isEmpty();
+    var wrongPoint = plan.<NumberPlan.Reply>runCommand(r -> new NumberPlan.PutEntry(
+        new NumberPlanEntry("0812", OTHER_AP, ACME, SALES, 0), r));
+    assertThat(((NumberPlan.Refused) wrongPoint.reply()).refusal().message())
+        .contains("belongs to answering point north");
+    var companyWithoutPoint = plan.<NumberPlan.Reply>runCommand(r -> new NumberPlan.PutCompany(
+        new CompanyId("x"), "X", new AnsweringPointId("nowhere"), r));
+    assertThat(((NumberPlan.Refused) companyWithoutPoint.reply()).refusal().field()).isEqualTo("answeringPoint");
+  }
+
+  @Test
+  void malformedEntriesAreRejectedNamingTheField() {
+    assertThatThrownBy(() -> new NumberPlanEntry("08-123", AP, ACME, SALES, 0)).hasMessageContaining("dialledNumber");
+    assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, SALES, 12)).hasMessageContaining("priority");
+    assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, null, 0)).hasMessageContaining("queue");
+  }
+}

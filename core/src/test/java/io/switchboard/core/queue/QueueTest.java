@@ -1,0 +1,362 @@
+package io.switchboard.core.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.call.CallId;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.Notifier;
+import io.switchboard.core.routing.Channel;
+import io.switchboard.core.routing.ContactSummary;
+import io.switchboard.core.routing.OfferOutcome;
+import io.switchboard.core.routing.Strategy;
+import io.switchboard.core.testkit.ProbeRefs;
+import io.switchboard.core.testkit.TestClock;
+import io.switchboard.core.testkit.TestSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class QueueTest {
+
+  static final ActorTestKit kit =
+      ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ManualTime.config()));
+  static final ManualTime manualTime = ManualTime.get(kit.system());
+
+  static final QueueId Q = new QueueId("sales");
+  static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
+  static final AgentId A1 = new AgentId("a1");
+  static final AgentId A2 = new AgentId("a2");
+  static final AgentId A3 = new AgentId("a3");
+
+  TestClock clock;
+  ProbeRefs refs;
+  EventSourcedBehaviorTestKit<Queue.Command, Queue.Event, Queue.State> queue;
+
+  @AfterAll
+  static void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    clock = new TestClock(T0);
+    refs = new ProbeRefs(kit);
+    queue = EventSourcedBehaviorTestKit.create(kit.system(),
+        Queue.create(Q, new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE)));
+  }
+
+  void advance(Duration d) {
+    clock.advance(d);
+    manualTime.timePasses(d);
+  }
+
+  void configure(QueueConfig config) {
+    var result = queue.<Queue.Reply>runCommand(r -> new Queue.Configure(config, r));
+    assertThat(result.reply()).isInstanceOf(Queue.Done.class);
+  }
+
+  Queue.Enqueued enqueue(String call, int priority, Instant virtualStart) {
+    ContactSummary c = new ContactSummary(new CallId(call), Channel.VOICE, Q, "0812345", "0701234",
+        new AnsweringPointId("ap"), new CompanyId("acme"), priority, virtualStart, null);
+    var result = queue.<Queue.Reply>runCommand(r -> new Queue.Enqueue(c, r));
+    return (Queue.Enqueued) result.reply();
+  }
+
+  void available(AgentId agent, int level, Instant since, int today, long epoch) {
+    queue.runCommand(new Queue.AgentAvailable(agent, level, since, today, epoch));
+  }
+
+  /** The next offer to the agent, past the "nothing for you" answers to its announcements. */
+  Agent.OfferContact offerTo(AgentId agent) {
+    while (true) {
+      Agent.Command m = refs.agentProbe(agent).receiveMessage();
+      if (m instanceof Agent.OfferContact o) return o;
+      assertThat(m).isInstanceOf(Agent.NoOfferNow.class);
+    }
+  }
+
+  QueueView view() {
+    return ((Queue.Done) queue.<Queue.Reply>runCommand(Queue.GetState::new).reply()).view();
+  }
+
+  @Test
+  void anUnconfiguredQueueRefusesAndChangesNothing() {
+    var state = queue.<Queue.Reply>runCommand(Queue.GetState::new);
+    assertThat(((Queue.Refused) state.reply()).refusal().code()).isEqualTo(Refusal.Code.NOT_FOUND);
+    var admission = queue.<Queue.Reply>runCommand(Queue.GetAdmission::new);
+    assertThat(admission.reply()).isInstanceOf(Queue.Refused.class);
+    ContactSummary c = new ContactSummary(new CallId("c1"), Channel.VOICE, Q, "08", "07", new AnsweringPointId("ap"),
+        new CompanyId("acme"), 0, null, null);
+    var enqueue = queue.<Queue.Reply>runCommand(r -> new Queue.Enqueue(c, r));
+    assertThat(((Queue.Refused) enqueue.reply()).refusal().message()).contains("queue sales is not configured");
+    assertThat(enqueue.events()).isEmpty();
+  }
+
+  @Test
+  void aQueueCannotOverflowToItself() {
+    var result = queue.<Queue.Reply>runCommand(r -> new Queue.Configure(
+        QueueConfig.named("Sales").withMaxWait(Duration.ofMinutes(1), new OverflowTarget.ToQueue(Q)), r));
+    Refusal refusal = ((Queue.Refused) result.reply()).refusal();
+    assertThat(refusal.field()).isEqualTo("overflow.queue");
+    assertThat(result.events()).isEmpty();
+  }
+
+  @Test
+  void enqueueReportsPositionTermsAndIsIdempotent() {
+    configure(QueueConfig.named("Sales").withMaxWait(Duration.ofMinutes(2), new OverflowTarget.Close(
+        new ClosedAction.Voicemail("sales"))));
+    Queue.Enqueued first = enqueue("c1", 0, null);
+    assertThat(first.position()).isEqualTo(1);
+    assertThat(first.enqueuedAt()).isEqualTo(T0);
+    assertThat(first.virtualStartAt()).isEqualTo(T0);
+    assertThat(first.terms().maxWait()).isEqualTo(Duration.ofMinutes(2));
+    advance(Duration.ofSeconds(5));
+    assertThat(enqueue("c2", 0, null).position()).isEqualTo(2);
+    // An overflowed contact keeps its seniority and goes ahead of c1 and c2.
+    Queue.Enqueued senior = enqueue("c3", 0, T0.minusSeconds(60));
+    assertThat(senior.position()).isEqualTo(1);
+    assertThat(senior.virtualStartAt()).isEqualTo(T0.minusSeconds(60));
+    // Asking again does not queue twice.
+    var again = queue.<Queue.Reply>runCommand(r -> new Queue.Enqueue(new ContactSummary(new CallId("c1"),
+        Channel.VOICE, Q, "0812345", "0701234", new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null), r));
+    assertThat(again.events()).isEmpty();
+    assertThat(((Queue.Enqueued) again.reply()).position()).isEqualTo(2);
+    assertThat(view().waitingCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aFreeAgentIsOfferedTheWaitingContactAndLearnedAsMember() {
+    configure(QueueConfig.named("Sales").withOfferTimeout(Duration.ofSeconds(15), false));
+    enqueue("c1", 0, null);
+    var result = queue.runCommand(new Queue.AgentAvailable(A1, 1, T0, 0, 7));
+    assertThat(result.events()).containsExactly(new Queue.MemberJoined(A1, 1, T0));
+    Agent.OfferContact offer = offerTo(A1);
+    assertThat(offer.offer().contact().callId()).isEqualTo(new CallId("c1"));
+    assertThat(offer.offer().timeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(offer.offer().pauseOnMiss()).isFalse();
+    assertThat(offer.offer().availabilityEpoch()).isEqualTo(7);
+    assertThat(view().waiting().get(0).offeredTo()).containsExactly(A1);
+  }
+
+  @Test
+  void anAgentWithNothingToTakeIsToldSoWithItsEpoch() {
+    configure(QueueConfig.named("Sales"));
+    available(A1, 1, T0, 0, 42);
+    assertThat(refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class))
+        .isEqualTo(new Agent.NoOfferNow(Q, 42));
+    // Then a contact arrives and goes to the free agent at once.
+    enqueue("c1", 0, null);
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void longestIdleAgentGetsTheContact() {
+    configure(QueueConfig.named("Sales"));
+    available(A1, 1, T0.minusSeconds(10), 0, 1);
+    available(A2, 1, T0.minusSeconds(300), 0, 1);
+    available(A3, 1, T0.minusSeconds(60), 0, 1);
+    enqueue("c1", 0, null);
+    offerTo(A2);
+    enqueue("c2", 0, null);
+    offerTo(A3);
+  }
+
+  @Test
+  void fewestContactsTodayWins() {
+    configure(QueueConfig.named("Sales").withStrategy(Strategy.FEWEST_CONTACTS));
+    available(A1, 1, T0.minusSeconds(300), 9, 1);
+    available(A2, 1, T0.minusSeconds(10), 2, 1);
+    enqueue("c1", 0, null);
+    offerTo(A2);
+  }
+
+  @Test
+  void roundRobinContinuesAfterTheLastAgentOffered() {
+    configure(QueueConfig.named("Sales").withStrategy(Strategy.ROUND_ROBIN));
+    available(A3, 1, T0, 0, 1);
+    available(A2, 1, T0, 0, 1);
+    available(A1, 1, T0, 0, 1);
+    enqueue("c1", 0, null);
+    offerTo(A1);
+    // a1 answers c1 and is free again at once: it still waits for its turn.
+    queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.ANSWERED));
+    available(A1, 1, clock.instant(), 1, 2);
+    refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class);
+    enqueue("c2", 0, null);
+    offerTo(A2);
+    enqueue("c3", 0, null);
+    offerTo(A3);
+    enqueue("c4", 0, null);
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c4");
+  }
+
+  @Test
+  void higherPriorityFirstThenFifo() {
+    configure(QueueConfig.named("Sales"));
+    enqueue("old", 0, null);
+    advance(Duration.ofSeconds(1));
+    enqueue("newer", 0, null);
+    advance(Duration.ofSeconds(1));
+    enqueue("vip", 5, null);
+    available(A1, 1, T0, 0, 1);
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("vip");
+    available(A2, 1, T0, 0, 1);
+    assertThat(offerTo(A2).offer().contact().callId().value()).isEqualTo("old");
+    available(A3, 1, T0, 0, 1);
+    assertThat(offerTo(A3).offer().contact().callId().value()).isEqualTo("newer");
+  }
+
+  @Test
+  void ringAllOffersTheHeadToEveryFreeAgentAndTheNextContactWaits() {
+    configure(QueueConfig.named("Sales").withStrategy(Strategy.RING_ALL));
+    available(A1, 1, T0, 0, 1);
+    available(A2, 1, T0, 0, 1);
+    available(A3, 1, T0, 0, 1);
+    enqueue("c1", 0, null);
+    Set<String> offered = new HashSet<>();
+    for (AgentId a : List.of(A1, A2, A3)) offered.add(offerTo(a).offer().contact().callId().value());
+    assertThat(offered).containsExactly("c1");
+    enqueue("c2", 0, null);
+    for (AgentId a : List.of(A1, A2, A3)) refs.agentProbe(a).expectNoMessage(Duration.ofMillis(50));
+    assertThat(view().waiting().get(0).offeredTo()).containsExactlyInAnyOrder(A1, A2, A3);
+    // c1 answered by a2: the others are withdrawn by the call session and announce themselves again.
+    queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.ANSWERED));
+    available(A1, 1, T0, 0, 2);
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c2");
+  }
+
+  @Test
+  void tiersOpenLevelTwoOnlyAfterTheTierDelay() {
+    configure(QueueConfig.named("Support").withStrategy(Strategy.SKILLS).withTierDelay(Duration.ofSeconds(30)));
+    available(A2, 2, T0.minusSeconds(600), 0, 1);
+    refs.agentProbe(A2).expectMessageClass(Agent.NoOfferNow.class);
+    enqueue("c1", 0, null);
+    refs.agentProbe(A2).expectNoMessage(Duration.ofMillis(50));
+    advance(Duration.ofSeconds(29));
+    refs.agentProbe(A2).expectNoMessage(Duration.ofMillis(50));
+    advance(Duration.ofSeconds(1));
+    assertThat(offerTo(A2).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void tiersPreferTheLowestLevelEvenWhenAllAreEligible() {
+    configure(QueueConfig.named("Support").withStrategy(Strategy.SKILLS));
+    available(A2, 2, T0.minusSeconds(600), 0, 1);
+    available(A1, 1, T0, 0, 1);
+    enqueue("c1", 0, null);
+    offerTo(A1);
+  }
+
+  @Test
+  void aDeclinedContactGoesToTheNextAgentAndNotBackToTheDeclinerDuringTheCooloff() {
+    configure(QueueConfig.named("Sales"));
+    available(A1, 1, T0.minusSeconds(100), 0, 1);
+    enqueue("c1", 0, null);
+    Agent.OfferContact first = offerTo(A1);
+    queue.runCommand(new Queue.OfferEnded(first.offer().offerId(), new CallId("c1"), A1, OfferOutcome.DECLINED));
+    // a1 is free again at once, but just declined c1.
+    available(A1, 1, clock.instant(), 0, 2);
+    refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class);
+    available(A2, 1, clock.instant(), 0, 1);
+    assertThat(offerTo(A2).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void afterTheCooloffTheDeclinerMayGetTheContactAgain() {
+    configure(QueueConfig.named("Sales"));
+    available(A1, 1, T0, 0, 1);
+    enqueue("c1", 0, null);
+    Agent.OfferContact first = offerTo(A1);
+    queue.runCommand(new Queue.OfferEnded(first.offer().offerId(), new CallId("c1"), A1, OfferOutcome.TIMED_OUT));
+    available(A1, 1, clock.instant(), 0, 2);
+    refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class);
+    advance(TestSettings.defaults().declineCooloff());
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void anOfferNobodyAnsweredIsForgottenAfterItsTimeoutAndGraceAndReoffered() {
+    configure(QueueConfig.named("Sales").withOfferTimeout(Duration.ofSeconds(10), true));
+    available(A1, 1, T0.minusSeconds(100), 0, 1);
+    enqueue("c1", 0, null);
+    offerTo(A1);
+    available(A2, 1, T0, 0, 1);
+    refs.agentProbe(A2).expectMessageClass(Agent.NoOfferNow.class);
+    advance(Duration.ofSeconds(14));
+    refs.agentProbe(A2).expectNoMessage(Duration.ofMillis(50));
+    advance(Duration.ofSeconds(1));
+    assertThat(offerTo(A2).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void aLeavingContactIsRemovedAndPositionsMove() {
+    configure(QueueConfig.named("Sales"));
+    enqueue("c1", 0, null);
+    enqueue("c2", 0, null);
+    var result = queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.ABANDONED));
+    assertThat(result.events()).containsExactly(new Queue.ContactLeft(new CallId("c1"), LeaveReason.ABANDONED, T0));
+    QueueView v = view();
+    assertThat(v.waitingCount()).isEqualTo(1);
+    assertThat(v.waiting().get(0).callId().value()).isEqualTo("c2");
+    assertThat(v.waiting().get(0).position()).isEqualTo(1);
+    // A second dequeue of the same call changes nothing.
+    assertThat(queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.ABANDONED)).events()).isEmpty();
+  }
+
+  @Test
+  void anUnavailableOrLoggedOutAgentIsNotOffered() {
+    configure(QueueConfig.named("Sales"));
+    available(A1, 1, T0, 0, 1);
+    available(A2, 1, T0, 0, 1);
+    queue.runCommand(new Queue.AgentUnavailable(A1));
+    var logout = queue.runCommand(new Queue.MemberLogout(A2));
+    assertThat(logout.events()).containsExactly(new Queue.MemberLeft(A2, T0));
+    enqueue("c1", 0, null);
+    refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class);
+    refs.agentProbe(A1).expectNoMessage(Duration.ofMillis(50));
+    assertThat(view().freeAgents()).isZero();
+  }
+
+  @Test
+  void afterARestartTheWaitingLineIsIntactAndMembersAreAskedWhoIsFree() {
+    configure(QueueConfig.named("Sales"));
+    queue.runCommand(new Queue.MemberLogin(A1, 1));
+    queue.runCommand(new Queue.MemberLogin(A2, 2));
+    enqueue("c1", 0, null);
+    advance(Duration.ofSeconds(1));
+    enqueue("c2", 0, null);
+    var restarted = queue.restart();
+    Queue.Active state = (Queue.Active) restarted.state();
+    assertThat(state.waitingCount()).isEqualTo(2);
+    assertThat(refs.agentProbe(A1).expectMessageClass(Agent.ReportAvailability.class).queue()).isEqualTo(Q);
+    assertThat(refs.agentProbe(A2).expectMessageClass(Agent.ReportAvailability.class).queue()).isEqualTo(Q);
+    available(A1, 1, T0, 0, 3);
+    assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void snapshotsRoundTripThroughTheAdapter() {
+    configure(QueueConfig.named("Sales"));
+    queue.runCommand(new Queue.MemberLogin(A1, 3));
+    enqueue("c1", 1, T0.minusSeconds(5));
+    Queue.Active state = (Queue.Active) queue.getState();
+    Object journalForm = Queue.SNAPSHOTS.toJournal(state);
+    assertThat(journalForm).isInstanceOf(Queue.Snapshot.class);
+    assertThat(((Queue.Snapshot) journalForm).members()).containsEntry(A1, 3);
+    assertThat(Queue.Active.of((Queue.Snapshot) journalForm)).isEqualTo(state);
+  }
+
+}
