@@ -43,6 +43,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -289,6 +291,12 @@ public final class CallSession
   @Override
   public Set<String> tagsFor(Event event) {
     return Set.of(ctx.settings().tag("call", id.value()));
+  }
+
+  @Override
+  public Recovery recovery() {
+    // A call session never snapshots: skip the snapshot store read that every new call would pay.
+    return Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 
   // ---------------------------------------------------------------- command handlers

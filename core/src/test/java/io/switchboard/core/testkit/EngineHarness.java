@@ -76,6 +76,7 @@ public final class EngineHarness implements AutoCloseable {
         pekko.actor.serialize-messages = on
         pekko.loglevel = WARNING
         pekko.coordinated-shutdown.exit-jvm = off
+        pekko.actor.testkit.typed.system-shutdown-default = 30s
         switchboard.engine {
           collect-window = 60ms
           offer-grace = 2s

@@ -1,0 +1,81 @@
+package io.switchboard.cluster;
+
+import com.typesafe.config.Config;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.http.JsonMapper;
+import io.switchboard.http.engine.EngineApi;
+import io.switchboard.persistence.Database;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Switchboard node: schema migrated, actor system in the cluster, every entity type
+ * sharded, demo data on first start, the engine API bound.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  public final ActorSystem<Void> system;
+  public final Engine engine;
+  public final InetSocketAddress httpAddress;
+
+  private Node(ActorSystem<Void> system, Engine engine, InetSocketAddress httpAddress) {
+    this.system = system;
+    this.engine = engine;
+    this.httpAddress = httpAddress;
+  }
+
+  public static Node start(Config config) {
+    Database database = Database.fromConfig(config);
+    var migrated = database.migrate();
+    log.info("database {} at schema version {}", database.url(), migrated.targetSchemaVersion != null
+        ? migrated.targetSchemaVersion : "current");
+
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switchboard", config);
+    try {
+      Cluster cluster = Cluster.get(system);
+      List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
+      if (seeds.isEmpty()) cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      if (config.getInt("pekko.management.http.port") >= 0) PekkoManagement.get(system).start();
+
+      Engine engine = Engine.start(system, Clock.systemUTC());
+      if (config.getBoolean("switchboard.demo-data")) new DemoData(system, engine).loadIfEmpty();
+
+      Config http = config.getConfig("switchboard.http");
+      EngineApi api = new EngineApi(system, engine, JsonMapper.create(), http.getDuration("ask-timeout"));
+      ServerBinding binding = Http.get(system)
+          .newServerAt(http.getString("host"), http.getInt("port"))
+          .bind(api.routes())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS)
+          .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      log.info("Switchboard node up: engine API on http://{}:{}/api/v0/health, cluster {}",
+          binding.localAddress().getHostString(), binding.localAddress().getPort(), cluster.selfMember().address());
+      return new Node(system, engine, binding.localAddress());
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("the node could not start: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node did not stop cleanly: {}", e.toString());
+    }
+  }
+}

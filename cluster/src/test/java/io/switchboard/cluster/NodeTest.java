@@ -1,0 +1,97 @@
+package io.switchboard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node as the README runs it: H2 file database, demo data, engine API. */
+class NodeTest {
+  @TempDir Path dir;
+  final HttpClient client = HttpClient.newHttpClient();
+  final ObjectMapper json = new ObjectMapper();
+
+  Config config() {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko-persistence-jdbc.shared-databases.switchboard.db.url",
+            "jdbc:h2:file:" + dir.resolve("data/switchboard").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
+            "pekko.remote.artery.canonical.port", 0,
+            "pekko.cluster.seed-nodes", java.util.List.of(),
+            "pekko.management.http.port", -1,
+            "switchboard.http.port", 0))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  JsonNode call(Node node, String method, String path, String body) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress.getPort() + "/api/v0" + path))
+        .timeout(Duration.ofSeconds(15));
+    if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+    else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isLessThan(300);
+    return json.readTree(r.body());
+  }
+
+  JsonNode await(Node node, String path, java.util.function.Predicate<JsonNode> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = call(node, "GET", path, null);
+      if (condition.test(last)) return last;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("timed out on " + path + ": " + last);
+  }
+
+  @Test
+  void aFreshNodeCreatesItsDatabaseLoadsTheDemoCentreAndAnswersACall() throws Exception {
+    try (Node node = Node.start(config())) {
+      assertThat(Files.exists(dir.resolve("data/switchboard.mv.db"))).isTrue();
+      assertThat(call(node, "GET", "/health", null).get("status").asText()).isEqualTo("UP");
+      JsonNode plan = call(node, "GET", "/number-plan", null);
+      assertThat(plan.get("entries").size()).isEqualTo(4);
+      assertThat(plan.get("companies").size()).isEqualTo(2);
+      assertThat(plan.get("answeringPoints").size()).isEqualTo(1);
+      for (String q : new String[] {"acme-sales", "acme-support", "globex-reception"})
+        assertThat(call(node, "GET", "/queues/" + q, null).get("config").get("name").asText()).isNotBlank();
+      for (String a : new String[] {"anna", "bertil", "cecilia", "david", "eva"})
+        assertThat(call(node, "GET", "/agents/" + a, null).get("status").asText()).isEqualTo("LOGGED_OUT");
+
+      call(node, "POST", "/agents/anna/login", "{\"loginId\":\"demo\"}");
+      JsonNode arrived = call(node, "POST", "/calls",
+          "{\"callId\":\"demo-1\",\"dialledNumber\":\"" + DemoData.ACME_SALES + "\",\"callerNumber\":\"0701234567\"}");
+      assertThat(arrived.get("company").asText()).isEqualTo("acme");
+      JsonNode ringing = await(node, "/agents/anna", a -> a.get("status").asText().equals("RESERVED"));
+      String offer = ringing.at("/contacts/0/offer/offerId").asText();
+      call(node, "POST", "/agents/anna/offers/" + offer + "/accept", "{\"loginId\":\"demo\"}");
+      JsonNode wrapUp = call(node, "POST", "/agents/anna/end-call", "{\"loginId\":\"demo\"}");
+      // Acme sales has a fixed 15 s wrap-up; the agent may end it earlier.
+      assertThat(wrapUp.get("status").asText()).isEqualTo("WRAP_UP");
+      call(node, "POST", "/agents/anna/wrap-up-done", "{\"loginId\":\"demo\"}");
+      assertThat(await(node, "/calls/demo-1", c -> c.has("outcome") && !c.get("outcome").isNull())
+          .get("outcome").asText()).isEqualTo("COMPLETED");
+    }
+
+    // Started again on the same database: the state is there and the demo data is not loaded twice.
+    try (Node node = Node.start(config())) {
+      assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(4);
+      JsonNode anna = call(node, "GET", "/agents/anna", null);
+      assertThat(anna.get("status").asText()).isEqualTo("READY");
+      assertThat(anna.get("handledToday").asInt()).isEqualTo(1);
+      assertThat(call(node, "GET", "/calls/demo-1", null).get("outcome").asText()).isEqualTo("COMPLETED");
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package io.switchboard.http.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.agent.AgentConfig;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.calendar.Calendar;
+import io.switchboard.core.calendar.CalendarDefinition;
+import io.switchboard.core.calendar.CalendarId;
+import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.CallSession;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.directory.CompanyId;
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.engine.Notification;
+import io.switchboard.core.numberplan.NumberPlan;
+import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.queue.Queue;
+import io.switchboard.core.queue.QueueConfig;
+import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.routing.OfferId;
+import io.switchboard.http.ApiError;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+
+/**
+ * Engine API v0 (docs/engine-api.md): drive the engine from outside until the real edge exists.
+ * JSON in and out; every error is an {@link ApiError} naming the field at fault.
+ */
+public final class EngineApi extends AllDirectives {
+
+  /** Request bodies are small: a config or a command. */
+  static final long MAX_BODY_BYTES = 64 * 1024;
+
+  private final ActorSystem<?> system;
+  private final Engine engine;
+  private final ObjectMapper json;
+  private final Duration timeout;
+  private final Instant started = Instant.now();
+
+  public EngineApi(ActorSystem<?> system, Engine engine, ObjectMapper json, Duration timeout) {
+    this.system = system;
+    this.engine = engine;
+    this.json = json;
+    this.timeout = timeout;
+  }
+
+  // ---------------------------------------------------------------- request bodies
+
+  public record NewCall(String callId, String dialledNumber, String callerNumber) {}
+
+  public record LoginRequest(String loginId, List<String> groups, Boolean ready) {}
+
+  public record LoginRef(String loginId) {}
+
+  public record PauseRequest(String loginId, String reason) {}
+
+  public record EndCallRequest(String loginId, String callId) {}
+
+  public record Named(String name) {}
+
+  public record CompanyRequest(String name, String answeringPoint) {}
+
+  public record NumberRequest(String answeringPoint, String company, String queue, Integer priority) {}
+
+  public record Health(String status, String node, String memberStatus, int members, long uptimeSeconds) {}
+
+  // ---------------------------------------------------------------- routes
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
+        withSizeLimit(MAX_BODY_BYTES, () -> pathPrefix("api", () -> pathPrefix("v0", () -> concat(
+            path("health", () -> get(this::health)),
+            path("events", () -> get(() -> parameterOptional("types", types ->
+                parameterOptional("agents", agents -> events(types, agents))))),
+            pathPrefix("calls", this::calls),
+            pathPrefix("agents", this::agents),
+            pathPrefix("queues", this::queues),
+            pathPrefix("calendars", this::calendars),
+            pathPrefix("answering-points", this::answeringPoints),
+            pathPrefix("companies", this::companies),
+            pathPrefix("number-plan", this::numberPlan)))))));
+  }
+
+  private Route health() {
+    Cluster cluster = Cluster.get(system);
+    var self = cluster.selfMember();
+    Health h = new Health("UP", self.address().toString(), self.status().toString(),
+        cluster.state().members().size(), Duration.between(started, Instant.now()).toSeconds());
+    return ok(h);
+  }
+
+  private Route calls() {
+    return concat(
+        pathEndOrSingleSlash(() -> post(() -> body(NewCall.class, c -> {
+          String id = c.callId() == null || c.callId().isBlank() ? UUID.randomUUID().toString() : c.callId();
+          return withId(() -> new CallId(id), callId ->
+              reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber(), r)),
+                  StatusCodes.CREATED));
+        }))),
+        path(PathMatchers.segment(), id -> withId(() -> new CallId(id), callId ->
+            get(() -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), CallSession.GetState::new), StatusCodes.OK)))),
+        path(PathMatchers.segment().slash("hangup"), id -> withId(() -> new CallId(id), callId ->
+            post(() -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), CallSession.Hangup::new), StatusCodes.OK)))));
+  }
+
+  private Route agents() {
+    return pathPrefix(PathMatchers.segment(), id -> withId(() -> new AgentId(id), agentId -> {
+      var agent = engine.refs().agent(agentId);
+      return concat(
+          pathEndOrSingleSlash(() -> concat(
+              get(() -> agentReply(ask(agent, Agent.GetState::new))),
+              put(() -> body(AgentConfig.class, cfg -> agentReply(ask(agent, r -> new Agent.Configure(cfg, r))))))),
+          path("login", () -> post(() -> body(LoginRequest.class, l -> {
+            String loginId = l.loginId() == null || l.loginId().isBlank() ? UUID.randomUUID().toString() : l.loginId();
+            return withId(() -> l.groups() == null ? List.<QueueId>of() : l.groups().stream().map(QueueId::new).toList(),
+                groups -> agentReply(ask(agent, r -> new Agent.Login(loginId, groups, l.ready() == null || l.ready(), r))));
+          }))),
+          path("logout", () -> post(() -> body(LoginRef.class, l -> agentReply(ask(agent, r -> new Agent.Logout(l.loginId(), r)))))),
+          path("ready", () -> post(() -> body(LoginRef.class, l -> agentReply(ask(agent, r -> new Agent.SetReady(l.loginId(), r)))))),
+          path("pause", () -> post(() -> body(PauseRequest.class, p ->
+              agentReply(ask(agent, r -> new Agent.Pause(p.loginId(), p.reason(), r)))))),
+          path("end-call", () -> post(() -> body(EndCallRequest.class, e ->
+              withId(() -> e.callId() == null ? null : new CallId(e.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.EndCall(e.loginId(), callId, r))))))),
+          path("wrap-up-done", () -> post(() -> body(LoginRef.class, l ->
+              agentReply(ask(agent, r -> new Agent.EndWrapUp(l.loginId(), r)))))),
+          path(PathMatchers.segment("offers").slash(PathMatchers.segment()).slash("accept"), offer ->
+              post(() -> body(LoginRef.class, l -> withId(() -> new OfferId(offer), offerId ->
+                  agentReply(ask(agent, r -> new Agent.AcceptOffer(l.loginId(), offerId, r))))))),
+          path(PathMatchers.segment("offers").slash(PathMatchers.segment()).slash("decline"), offer ->
+              post(() -> body(LoginRef.class, l -> withId(() -> new OfferId(offer), offerId ->
+                  agentReply(ask(agent, r -> new Agent.DeclineOffer(l.loginId(), offerId, r))))))));
+    }));
+  }
+
+  private Route queues() {
+    return path(PathMatchers.segment(), id -> withId(() -> new QueueId(id), queueId -> {
+      var queue = engine.refs().queue(queueId);
+      return concat(
+          get(() -> reply(this.<Queue.Command, Queue.Reply>ask(queue, Queue.GetState::new), StatusCodes.OK)),
+          put(() -> body(QueueConfig.class, cfg -> reply(this.<Queue.Command, Queue.Reply>ask(queue, r -> new Queue.Configure(cfg, r)), StatusCodes.OK))));
+    }));
+  }
+
+  private Route calendars() {
+    return path(PathMatchers.segment(), id -> withId(() -> new CalendarId(id), calendarId -> {
+      var calendar = engine.refs().calendar(calendarId);
+      return concat(
+          get(() -> reply(this.<Calendar.Command, Calendar.Reply>ask(calendar, Calendar.Get::new), StatusCodes.OK)),
+          put(() -> body(CalendarDefinition.class, def ->
+              reply(this.<Calendar.Command, Calendar.Reply>ask(calendar, r -> new Calendar.Define(def, r)), StatusCodes.OK))));
+    }));
+  }
+
+  private Route answeringPoints() {
+    return path(PathMatchers.segment(), id -> withId(() -> new AnsweringPointId(id), ap ->
+        put(() -> body(Named.class, n ->
+            reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(engine.refs().numberPlan(), r -> new NumberPlan.PutAnsweringPoint(ap, n.name(), r)), StatusCodes.OK)))));
+  }
+
+  private Route companies() {
+    return path(PathMatchers.segment(), id -> withId(() -> new CompanyId(id), company ->
+        put(() -> body(CompanyRequest.class, c -> withId(
+            () -> c.answeringPoint() == null ? null : new AnsweringPointId(c.answeringPoint()), ap ->
+                reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(engine.refs().numberPlan(), r -> new NumberPlan.PutCompany(company, c.name(), ap, r)),
+                    StatusCodes.OK))))));
+  }
+
+  private Route numberPlan() {
+    var plan = engine.refs().numberPlan();
+    return concat(
+        pathEndOrSingleSlash(() -> get(() -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, NumberPlan.GetPlan::new), StatusCodes.OK))),
+        path(PathMatchers.segment(), dialled -> concat(
+            put(() -> body(NumberRequest.class, n -> withId(
+                () -> new NumberPlanEntry(dialled, n.answeringPoint() == null ? null : new AnsweringPointId(n.answeringPoint()),
+                    n.company() == null ? null : new CompanyId(n.company()), n.queue() == null ? null : new QueueId(n.queue()),
+                    n.priority() == null ? 0 : n.priority()),
+                entry -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, r -> new NumberPlan.PutEntry(entry, r)), StatusCodes.OK)))),
+            delete(() -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, r -> new NumberPlan.RemoveEntry(dialled, r)), StatusCodes.OK)))));
+  }
+
+  /** Live agent and call changes as Server-Sent Events; {@code types}: agent,call; {@code agents}: ids. */
+  private Route events(Optional<String> types, Optional<String> agents) {
+    Set<String> wantedTypes = split(types.orElse("agent,call"));
+    Set<String> wantedAgents = agents.map(EngineApi::split).orElse(Set.of());
+    Source<ServerSentEvent, NotUsed> source = ActorSource.<Notification>actorRef(
+            n -> false, n -> Optional.empty(), 100_000, OverflowStrategy.fail())
+        .mapMaterializedValue(ref -> {
+          engine.notifications().tell(Topic.subscribe(ref));
+          return NotUsed.getInstance();
+        })
+        .filter(n -> n instanceof Notification.AgentChanged a
+            ? wantedTypes.contains("agent") && (wantedAgents.isEmpty() || wantedAgents.contains(a.agentId().value()))
+            : wantedTypes.contains("call"))
+        .map(n -> ServerSentEvent.create(json.writeValueAsString(n), n instanceof Notification.AgentChanged ? "agent" : "call"))
+        .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
+    return completeOK(source, EventStreamMarshalling.toEventStream());
+  }
+
+  private static Set<String> split(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private <Req, Res> CompletionStage<Res> ask(RecipientRef<Req> target, Function<ActorRef<Res>, Req> request) {
+    return AskPattern.ask(target, request::apply, timeout, system.scheduler());
+  }
+
+  private <T> Route body(Class<T> type, Function<T, Route> inner) {
+    return entity(Jackson.unmarshaller(json, type), body -> body == null
+        ? error(ApiError.of(StatusCodes.BAD_REQUEST, "a JSON body is required", null))
+        : inner.apply(body));
+  }
+
+  /** Parses an id (or any value) from the request; a bad one is a 400 naming what is wrong. */
+  private <T> Route withId(Supplier<T> parse, Function<T, Route> inner) {
+    T value;
+    try {
+      value = parse.get();
+    } catch (IllegalArgumentException e) {
+      return error(ApiError.invalid(e.getMessage()));
+    }
+    return inner.apply(value);
+  }
+
+  private Route agentReply(CompletionStage<Agent.Reply> reply) {
+    return reply(reply, StatusCodes.OK);
+  }
+
+  private Route reply(CompletionStage<?> reply, StatusCode ok) {
+    return onComplete(reply, result -> {
+      if (result.isFailure())
+        return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE,
+            "the engine did not answer within " + timeout.toMillis() + " ms; try again", null));
+      Object r = result.get();
+      Refusal refusal = refusalOf(r);
+      return refusal != null ? error(ApiError.of(refusal)) : complete(ok, payloadOf(r), Jackson.marshaller(json));
+    });
+  }
+
+  private static Refusal refusalOf(Object reply) {
+    if (reply instanceof Agent.Refused r) return r.refusal();
+    if (reply instanceof Queue.Refused r) return r.refusal();
+    if (reply instanceof CallSession.Refused r) return r.refusal();
+    if (reply instanceof NumberPlan.Refused r) return r.refusal();
+    if (reply instanceof Calendar.Refused r) return r.refusal();
+    return null;
+  }
+
+  private static Object payloadOf(Object reply) {
+    if (reply instanceof Agent.Done d) return d.view();
+    if (reply instanceof Queue.Done d) return d.view();
+    if (reply instanceof CallSession.Done d) return d.view();
+    if (reply instanceof NumberPlan.Done d) return d.plan();
+    if (reply instanceof Calendar.Done d) return Map.of("calendarId", d.id(), "definition", d.definition());
+    return reply;
+  }
+
+  private Route ok(Object body) {
+    return complete(StatusCodes.OK, body, Jackson.marshaller(json));
+  }
+
+  private Route error(ApiError e) {
+    return complete(StatusCodes.get(e.status()), e, Jackson.marshaller(json));
+  }
+
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handle(MalformedRequestContentRejection.class, r -> error(ApiError.ofUnreadable(r.getCause())))
+        .handle(UnsupportedRequestContentTypeRejection.class, r ->
+            error(ApiError.of(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json", null)))
+        .build()
+        .withFallback(RejectionHandler.defaultHandler())
+        .mapRejectionResponse(response -> {
+          if (response.entity().getContentType().mediaType().toString().equals("application/json")) return response;
+          String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s
+              ? s.getData().utf8String() : response.status().reason();
+          try {
+            return response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+                json.writeValueAsString(ApiError.of(response.status(), text, null)));
+          } catch (JsonProcessingException e) {
+            return response;
+          }
+        });
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class, e ->
+            error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes", null)))
+        .match(IllegalArgumentException.class, e -> error(ApiError.invalid(e.getMessage())))
+        .build();
+  }
+}

@@ -1,0 +1,185 @@
+package io.switchboard.http.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.core.testkit.EngineHarness;
+import io.switchboard.http.JsonMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EngineApiTest {
+
+  static EngineHarness h;
+  static ServerBinding binding;
+  static HttpClient client = HttpClient.newHttpClient();
+  static ObjectMapper json = JsonMapper.create();
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    h = EngineHarness.start("api", EngineHarness.inMemoryConfig());
+    EngineApi api = new EngineApi(h.kit.system(), h.engine, json, Duration.ofSeconds(5));
+    binding = Http.get(h.kit.system()).newServerAt("127.0.0.1", 0).bind(api.routes())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + binding.localAddress().getPort() + "/api/v0";
+    // A small centre: one answering point, a company, a queue, two agents, a number.
+    assertThat(send("PUT", "/answering-points/ap", "{\"name\":\"North\"}").statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/companies/acme", "{\"name\":\"Acme\",\"answeringPoint\":\"ap\"}").statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/queues/sales", "{\"name\":\"Sales\",\"offerTimeout\":\"PT30S\"}").statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/number-plan/0811", "{\"answeringPoint\":\"ap\",\"company\":\"acme\",\"queue\":\"sales\"}")
+        .statusCode()).isEqualTo(200);
+    for (String a : new String[] {"anna", "bo"})
+      assertThat(send("PUT", "/agents/" + a,
+          "{\"name\":\"" + a + "\",\"answerGroups\":[{\"queue\":\"sales\",\"level\":1}]}").statusCode()).isEqualTo(200);
+  }
+
+  @AfterAll
+  static void stop() {
+    binding.unbind();
+    h.close();
+  }
+
+  static HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15));
+    if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+    else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode read(HttpResponse<String> r) throws Exception {
+    return json.readTree(r.body());
+  }
+
+  static void assertError(HttpResponse<String> r, int status, String field, String messagePart) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    JsonNode e = read(r);
+    assertThat(e.get("status").asInt()).isEqualTo(status);
+    assertThat(e.get("error").asText()).contains(messagePart);
+    if (field != null) assertThat(e.get("field").asText()).isEqualTo(field);
+  }
+
+  @Test
+  void healthSaysUpWithTheClusterMember() throws Exception {
+    JsonNode health = read(send("GET", "/health", null));
+    assertThat(health.get("status").asText()).isEqualTo("UP");
+    assertThat(health.get("memberStatus").asText()).isEqualTo("Up");
+    assertThat(health.get("members").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallIsAnsweredEndToEndOverTheApiAndTheEventStreamShowsTheOffer() throws Exception {
+    HttpRequest stream = HttpRequest.newBuilder(URI.create(base + "/events?types=agent&agents=anna")).build();
+    HttpResponse<java.io.InputStream> events = client.send(stream, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("text/event-stream"));
+    BufferedReader lines = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8));
+
+    JsonNode login = read(send("POST", "/agents/anna/login", "{\"loginId\":\"L-anna\"}"));
+    assertThat(login.get("status").asText()).isEqualTo("READY");
+    HttpResponse<String> created = send("POST", "/calls", "{\"callId\":\"api-1\",\"dialledNumber\":\"0811\",\"callerNumber\":\"0701234\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(read(created).get("queue").asText()).isEqualTo("sales");
+
+    // The stream delivers the offer; its JSON carries the offer id to accept.
+    CompletableFuture<String> offerId = CompletableFuture.supplyAsync(() -> {
+      try {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (!line.startsWith("data:")) continue;
+          JsonNode n = json.readTree(line.substring(5));
+          if (n.get("cause").asText().equals("offer")) return n.at("/view/contacts/0/offer/offerId").asText();
+        }
+        return null;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    String offer = offerId.get(10, TimeUnit.SECONDS);
+    assertThat(offer).isNotBlank();
+    JsonNode busy = read(send("POST", "/agents/anna/offers/" + offer + "/accept", "{\"loginId\":\"L-anna\"}"));
+    assertThat(busy.get("status").asText()).isEqualTo("BUSY");
+    assertThat(read(send("GET", "/calls/api-1", null)).get("phase").asText()).isEqualTo("TALKING");
+    JsonNode ended = read(send("POST", "/agents/anna/end-call", "{\"loginId\":\"L-anna\"}"));
+    assertThat(ended.get("status").asText()).isEqualTo("READY");
+    JsonNode call = read(send("GET", "/calls/api-1", null));
+    assertThat(call.get("outcome").asText()).isEqualTo("COMPLETED");
+    assertThat(read(send("GET", "/agents/anna", null)).get("handledToday").asInt()).isEqualTo(1);
+    events.body().close();
+  }
+
+  @Test
+  void malformedJsonIsA400() throws Exception {
+    assertError(send("POST", "/calls", "{\"dialledNumber\": "), 400, null, "malformed JSON");
+    assertError(send("POST", "/calls", "[1,2]"), 400, null, "");
+  }
+
+  @Test
+  void anUnknownFieldIsNamed() throws Exception {
+    assertError(send("POST", "/calls", "{\"dialedNumber\":\"0811\",\"callerNumber\":\"070\"}"), 400, "dialedNumber",
+        "unknown field 'dialedNumber'");
+    assertError(send("PUT", "/queues/q-typo", "{\"name\":\"Q\",\"strategie\":\"RING_ALL\"}"), 400, "strategie", "unknown field");
+  }
+
+  @Test
+  void invalidValuesAreRefusedNamingTheField() throws Exception {
+    assertError(send("POST", "/calls", "{\"dialledNumber\":\"08-11\",\"callerNumber\":\"070\"}"), 400, "dialledNumber",
+        "dialledNumber must be");
+    assertError(send("PUT", "/queues/q2", "{\"name\":\"Q\",\"serviceLevelTargetPercent\":140}"), 400,
+        "serviceLevelTargetPercent", "0-100");
+    assertError(send("PUT", "/queues/q3", "{\"name\":\"Q\",\"strategy\":\"RANDOM\"}"), 400, "strategy", "");
+    assertError(send("PUT", "/queues/q4", "{\"strategy\":\"RING_ALL\"}"), 400, "name", "name is required");
+    assertError(send("PUT", "/agents/x1", "{\"name\":\"X\",\"answerGroups\":[{\"queue\":\"sales\",\"level\":0}]}"), 400,
+        "answerGroups[].level", "level must be 1-99");
+    assertError(send("PUT", "/queues/bad%20id", "{\"name\":\"Q\"}"), 400, "queueId", "queueId must be");
+    assertError(send("PUT", "/number-plan/0812", "{\"answeringPoint\":\"ap\",\"company\":\"nope\",\"queue\":\"sales\"}"),
+        400, "company", "unknown company nope");
+  }
+
+  @Test
+  void unknownThingsAre404() throws Exception {
+    assertError(send("POST", "/calls", "{\"dialledNumber\":\"0899\",\"callerNumber\":\"070\"}"), 404, null,
+        "unknown dialled number 0899");
+    assertError(send("GET", "/agents/nobody", null), 404, null, "unknown agent nobody");
+    assertError(send("GET", "/queues/none", null), 404, null, "queue none is not configured");
+    assertError(send("GET", "/calls/never-was", null), 404, null, "unknown call never-was");
+    assertError(send("GET", "/no-such-route", null), 404, null, "");
+  }
+
+  @Test
+  void stateConflictsAre409Or410AndChangeNothing() throws Exception {
+    read(send("POST", "/agents/bo/login", "{\"loginId\":\"L-bo\",\"ready\":false}"));
+    assertError(send("POST", "/agents/bo/login", "{\"loginId\":\"L-bo\"}"), 409, null, "already logged in");
+    assertError(send("POST", "/agents/bo/end-call", "{\"loginId\":\"L-bo\"}"), 409, null, "not on a call");
+    assertError(send("POST", "/agents/bo/offers/old-offer/accept", "{\"loginId\":\"L-bo\"}"), 410, null,
+        "not (or no longer) offered");
+    assertError(send("POST", "/agents/bo/pause", "{\"loginId\":\"someone-else\",\"reason\":\"x\"}"), 409, null,
+        "replaced by a newer login");
+    assertThat(read(send("GET", "/agents/bo", null)).get("status").asText()).isEqualTo("PAUSED");
+  }
+
+  @Test
+  void theWrongContentTypeAndOversizedBodiesAreRefused() throws Exception {
+    HttpRequest text = HttpRequest.newBuilder(URI.create(base + "/calls"))
+        .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("hello")).build();
+    HttpResponse<String> r = client.send(text, HttpResponse.BodyHandlers.ofString());
+    assertError(r, 415, null, "application/json");
+    String big = "{\"name\":\"" + "x".repeat(100_000) + "\"}";
+    HttpResponse<String> tooBig = send("PUT", "/queues/big", big);
+    assertThat(tooBig.statusCode()).isIn(413, 400);
+    assertThat(read(tooBig).get("error").asText()).isNotBlank();
+  }
+}
