@@ -50,41 +50,46 @@ class MatcherProperties {
 
   // ---------------------------------------------------------------- generators
 
+  /** A contact before the pool is known: exclusions are raw indices, mapped onto the agents. */
+  record ContactSpec(int priority, Instant virtualStart, boolean offered, Set<Integer> excluded) {}
+
   @Provide
   Arbitrary<Scenario> scenarios() {
-    return Arbitraries.of(Strategy.class).flatMap(this::scenarios);
+    return scenarios(Arbitraries.of(Strategy.class));
   }
 
   @Provide
   Arbitrary<Scenario> skillsScenarios() {
-    return scenarios(Strategy.SKILLS);
+    return scenarios(Arbitraries.just(Strategy.SKILLS));
   }
 
-  Arbitrary<Scenario> scenarios(Strategy strategy) {
+  // No flatMap: the pool size is not known to the contact generators, so exclusions and the
+  // cursor are raw numbers mapped onto the agents afterwards. Keeps shrinking fast.
+  Arbitrary<Scenario> scenarios(Arbitrary<Strategy> strategy) {
     Arbitrary<Duration> tierDelay =
         Arbitraries.frequencyOf(
             Tuple.of(1, Arbitraries.just(Duration.ZERO)),
             Tuple.of(3, Arbitraries.integers().between(10, 120).map(Duration::ofSeconds)));
-    return Arbitraries.integers()
-        .between(0, 30)
-        .flatMap(
-            n ->
-                Combinators.combine(
-                        tierDelay, cursor(n), agents(n), contacts(n).list().ofMaxSize(40))
-                    .as(
-                        (td, cursor, agents, contacts) ->
-                            new Scenario(strategy, td, cursor, agents, seniority(contacts))));
+    return Combinators.combine(
+            strategy,
+            tierDelay,
+            Arbitraries.integers().between(-1, 32),
+            agents(),
+            contacts().list().ofMaxSize(40))
+        .as(
+            (st, td, cursor, agents, contacts) ->
+                new Scenario(
+                    st, td, cursor(cursor, agents.size()), agents, seniority(contacts, agents.size())));
   }
 
   /** A round-robin cursor: none, one of the agents, or an id no longer in the pool. */
-  static Arbitrary<AgentId> cursor(int n) {
-    return Arbitraries.integers()
-        .between(-1, n + 1)
-        .map(i -> i < 0 ? null : AgentId.of(i < n ? "a" + i : "gone" + i));
+  static AgentId cursor(int raw, int n) {
+    if (raw < 0) return null;
+    return AgentId.of(raw < n ? "a" + raw : "gone" + raw);
   }
 
   /** Ids a0..a(n-1): their natural (string) order differs from the index order past a9. */
-  static Arbitrary<List<Candidate>> agents(int n) {
+  static Arbitrary<List<Candidate>> agents() {
     Arbitrary<int[]> spec =
         Combinators.combine(
                 Arbitraries.integers().between(1, 3),
@@ -92,7 +97,7 @@ class MatcherProperties {
                 Arbitraries.integers().between(0, 4))
             .as((level, idle, contacts) -> new int[] {level, idle, contacts});
     return spec.list()
-        .ofSize(n)
+        .ofMaxSize(30)
         .map(
             specs -> {
               List<Candidate> cs = new ArrayList<>();
@@ -105,18 +110,11 @@ class MatcherProperties {
             });
   }
 
-  /** Unsorted contacts; the call id is fixed later from the list position. */
-  static Arbitrary<Waiting> contacts(int n) {
-    Arbitrary<Set<AgentId>> excluded =
+  static Arbitrary<ContactSpec> contacts() {
+    Arbitrary<Set<Integer>> excluded =
         Arbitraries.frequencyOf(
-            Tuple.of(3, Arbitraries.just(Set.<AgentId>of())),
-            Tuple.of(
-                2,
-                Arbitraries.integers()
-                    .between(0, n) // index n: an agent not in the pool
-                    .map(i -> AgentId.of("a" + i))
-                    .set()
-                    .ofMaxSize(Math.max(1, n))));
+            Tuple.of(3, Arbitraries.just(Set.<Integer>of())),
+            Tuple.of(2, Arbitraries.integers().between(0, 1000).set().ofMaxSize(30)));
     return Combinators.combine(
             Arbitraries.integers().between(0, 2),
             Arbitraries.integers().between(-20, 400), // waited seconds; a few starts in the future
@@ -125,21 +123,21 @@ class MatcherProperties {
             excluded)
         .as(
             (prio, waitS, ms, offered, ex) ->
-                new Waiting(
-                    CallId.of("x"),
-                    prio,
-                    NOW.minusSeconds(waitS).plusMillis(ms % 4 == 0 ? 0 : ms),
-                    offered,
-                    ex));
+                new ContactSpec(
+                    prio, NOW.minusSeconds(waitS).plusMillis(ms % 4 == 0 ? 0 : ms), offered, ex));
   }
 
-  /** Assigns call ids and sorts by the SENIORITY rule: priority desc, virtual start, call id. */
-  static List<Waiting> seniority(List<Waiting> unsorted) {
+  /**
+   * Assigns call ids, maps raw exclusions onto the n agents (index n: an agent not in the pool),
+   * and sorts by the SENIORITY rule: priority desc, virtual start, call id.
+   */
+  static List<Waiting> seniority(List<ContactSpec> specs, int n) {
     List<Waiting> ws = new ArrayList<>();
-    for (int i = 0; i < unsorted.size(); i++) {
-      Waiting w = unsorted.get(i);
-      ws.add(
-          new Waiting(CallId.of("c" + i), w.priority(), w.virtualStartAt(), w.offered(), w.excluded()));
+    for (int i = 0; i < specs.size(); i++) {
+      ContactSpec c = specs.get(i);
+      Set<AgentId> ex = new HashSet<>();
+      for (int raw : c.excluded()) ex.add(AgentId.of("a" + raw % (n + 1)));
+      ws.add(new Waiting(CallId.of("c" + i), c.priority(), c.virtualStart(), c.offered(), ex));
     }
     ws.sort(
         Comparator.comparingInt((Waiting w) -> -w.priority())

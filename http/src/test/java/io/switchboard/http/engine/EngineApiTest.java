@@ -122,6 +122,33 @@ class EngineApiTest {
   }
 
   @Test
+  void theConfigExamplesOfTheApiDocumentWork() throws Exception {
+    String calendar = """
+        {"name": "Office hours", "zone": "Europe/Stockholm",
+         "baseHours": {"days": {"MONDAY": [{"from": "08:00", "to": "17:00"}], "FRIDAY": [{"from": "08:00", "to": "15:00"}]}},
+         "closedOnPublicHolidays": true, "closedOnHolidayEves": true,
+         "deviations": [{"name": "Lunch", "weekdays": ["MONDAY"], "time": {"from": "12:00", "to": "13:00"},
+                         "action": "CLOSED", "prompt": "lunch-closed"}]}""";
+    HttpResponse<String> cal = send("PUT", "/calendars/office", calendar);
+    assertThat(cal.statusCode()).as(cal.body()).isEqualTo(200);
+    assertThat(read(send("GET", "/calendars/office", null)).at("/definition/deviations/0/prompt").asText())
+        .isEqualTo("lunch-closed");
+    String queue = """
+        {"name": "Acme support", "strategy": "SKILLS", "calendarId": "office",
+         "closedAction": {"type": "night-message", "prompt": "acme-support-closed"},
+         "serviceLevelThreshold": "PT20S", "serviceLevelTargetPercent": 80,
+         "maxWait": "PT2M", "overflow": {"type": "queue", "queue": "sales"},
+         "shortAbandonThreshold": "PT5S", "offerTimeout": "PT20S", "pauseOnMissedOffer": true,
+         "tierDelay": "PT30S", "wrapUp": {"mode": "FIXED", "duration": "PT15S"}}""";
+    HttpResponse<String> q = send("PUT", "/queues/doc-support", queue);
+    assertThat(q.statusCode()).as(q.body()).isEqualTo(200);
+    JsonNode config = read(q).get("config");
+    assertThat(config.get("tierDelay").asText()).isEqualTo("PT30S");
+    assertThat(config.at("/overflow/queue").asText()).isEqualTo("sales");
+    assertThat(config.at("/wrapUp/mode").asText()).isEqualTo("FIXED");
+  }
+
+  @Test
   void malformedJsonIsA400() throws Exception {
     assertError(send("POST", "/calls", "{\"dialledNumber\": "), 400, null, "malformed JSON");
     assertError(send("POST", "/calls", "[1,2]"), 400, null, "");

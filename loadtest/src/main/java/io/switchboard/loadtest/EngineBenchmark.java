@@ -1,0 +1,875 @@
+package io.switchboard.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Benchmarks one Switchboard node as a black box: starts it as a child JVM on loopback, configures
+ * a centre through the engine API v0, answers every offer like an agent desktop would, injects
+ * calls at a fixed rate (open model: by the clock, not by replies), waits for every call to end
+ * and reports throughput, offer latency (engine timestamps), client round trips, lost calls and
+ * the node's heap and CPU. See loadtest/README.md.
+ */
+public final class EngineBenchmark {
+
+  private static final String ANSWERING_POINT = "bench-ap";
+  private static final String COMPANY = "bench-co";
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
+  private static final int SETUP_IN_FLIGHT = 64;
+  private static final int ACTIONS_IN_FLIGHT = 192;
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(Options.usage());
+      System.exit(2);
+      return;
+    }
+    if (options.help) {
+      System.out.println(Options.usage());
+      return;
+    }
+    int code;
+    try {
+      Report report = new EngineBenchmark(options, System.out).run();
+      code = report.lost() == 0 ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("benchmark failed: " + e);
+      e.printStackTrace();
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private final Options o;
+  private final PrintStream out;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private Path tmp;
+  private EmbeddedPostgres postgres;
+  private NodeProcess node;
+  private ApiClient setupApi;
+  private ApiClient actionsApi;
+  private ApiClient callsApi;
+  private ApiClient eventsApi;
+  private ScheduledExecutorService scheduler;
+  private volatile Stream<String> eventLines;
+  private volatile boolean stopping;
+  private volatile boolean failed;
+  private final AtomicBoolean cleanedUp = new AtomicBoolean();
+
+  /** One injected call, filled in by the POST reply and the event stream. */
+  static final class CallTrack {
+    final String id;
+    volatile int postStatus; // 0 = no answer yet, -1 = failed
+    volatile Instant arrivedAt;
+    volatile Instant outcomeAt;
+    volatile String outcome;
+
+    CallTrack(String id) {
+      this.id = id;
+    }
+  }
+
+  /** An agent as the event stream last showed it; touched by the event thread only. */
+  static final class AgentTrack {
+    final String id;
+    String status;
+    Instant freeAt;
+
+    AgentTrack(String id) {
+      this.id = id;
+    }
+  }
+
+  record OfferSample(String callId, Instant ringingSince, Instant agentFreeAt) {}
+
+  private final ConcurrentHashMap<String, CallTrack> calls = new ConcurrentHashMap<>();
+  private final Map<String, AgentTrack> agentTracks = new HashMap<>();
+  private final Set<String> offersSeen = new HashSet<>();
+  private final List<OfferSample> offerSamples = new ArrayList<>();
+  private final Set<String> failedAccepts = ConcurrentHashMap.newKeySet();
+  private final Set<String> endScheduled = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, LongAdder> acceptFailures = new ConcurrentHashMap<>();
+  private final Set<String> postErrorSamples = ConcurrentHashMap.newKeySet();
+  private final Set<String> actionErrorSamples = ConcurrentHashMap.newKeySet();
+
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong eventsUnreadable = new AtomicLong();
+  private final AtomicLong loggedInSeen = new AtomicLong();
+  private volatile String eventStreamError;
+  private final LongAdder offers = new LongAdder();
+  private final LongAdder offersMissed = new LongAdder();
+  private final LongAdder offersWithdrawn = new LongAdder();
+  private final LongAdder acceptNotBusy = new LongAdder();
+  private final LongAdder endCallFailed = new LongAdder();
+  private final LongAdder notInjected = new LongAdder();
+  private final LongAdder injected = new LongAdder();
+  private final LongAdder postRejected = new LongAdder();
+  private final LongAdder postFailed = new LongAdder();
+  private final ConcurrentHistogram postMicros = new ConcurrentHistogram(3);
+
+  private Semaphore callPermits;
+  private Limiter actions;
+
+  public EngineBenchmark(Options options, PrintStream out) {
+    this.o = options;
+    this.out = out;
+  }
+
+  // ---------------------------------------------------------------- the run
+
+  /** Runs the whole benchmark and returns what it measured; everything it started is stopped. */
+  public Report run() throws Exception {
+    Path jar = o.nodeJar();
+    if (!Files.isRegularFile(jar))
+      throw new IllegalStateException("node jar not found: " + jar + " - build the cluster module first: cd "
+          + Options.repoRoot() + " && mvn -q -DskipTests install (or pass --node-jar)");
+    Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
+    Files.createDirectories(tmpRoot);
+    tmp = Files.createTempDirectory(tmpRoot, "switchboard-bench-");
+    Thread hook = new Thread(this::cleanUp, "benchmark-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Report report = measure(jar);
+      failed = report.lost() != 0;
+      return report;
+    } catch (Exception | Error e) {
+      failed = true;
+      throw e;
+    } finally {
+      cleanUp();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
+  }
+
+  private Report measure(Path jar) throws Exception {
+    Report r = new Report();
+    r.db = o.dbLabel();
+    r.agents = o.agents;
+    r.queues = o.queues;
+    r.rate = o.rate;
+    r.durationSeconds = o.durationSeconds;
+    r.warmupSeconds = o.warmupSeconds;
+    r.talkMs = o.talkMs;
+    r.wrapUp = o.wrapUpLabel();
+    r.nodeHeap = o.nodeHeap;
+
+    // (a) the database
+    List<String> settings = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    if (o.db == Options.Db.POSTGRES) {
+      out.println("starting embedded PostgreSQL ...");
+      postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(tmp.resolve("pgdata"))
+          .setCleanDataDirectory(true)
+          .setPort(NodeProcess.freePort())
+          .start();
+      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE switchboard");
+      }
+      settings.add("-Dconfig.resource=postgres.conf");
+      env.put("SWITCHBOARD_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/switchboard");
+      env.put("SWITCHBOARD_DB_USER", "postgres");
+      env.put("SWITCHBOARD_DB_PASSWORD", "postgres");
+      out.println("PostgreSQL on port " + postgres.getPort());
+    }
+
+    // (b) the node
+    Path log = tmp.resolve("node.log");
+    r.nodeLog = log.toString();
+    node = NodeProcess.start(jar, tmp.resolve("node"), log, o.nodeHeap, o.nodeOpts, settings, env);
+    out.println("node pid " + node.pid() + ", HTTP port " + node.httpPort() + ", log " + log);
+    setupApi = new ApiClient(node.httpPort(), json, "setup-http", 4, Duration.ofSeconds(30));
+    actionsApi = new ApiClient(node.httpPort(), json, "agent-http", 4, Duration.ofSeconds(30));
+    callsApi = new ApiClient(node.httpPort(), json, "calls-http", 4, Duration.ofSeconds(30));
+    eventsApi = new ApiClient(node.httpPort(), json, "events-http", 2, Duration.ofSeconds(30));
+    scheduler = Executors.newScheduledThreadPool(2, r1 -> {
+      Thread t = new Thread(r1, "end-call-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    actions = new Limiter(ACTIONS_IN_FLIGHT);
+    callPermits = new Semaphore(o.maxInFlight);
+    long started = System.nanoTime();
+    awaitHealthy();
+    out.printf("node up after %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+    // (c) the centre, (d) the event stream and the agents
+    String[] numbers = configureCentre();
+    openEventStream();
+    configureAgents();
+    loginAgents();
+
+    // (e) arrivals
+    out.printf("injecting %d calls/s for %d s (first %d s warm-up) ...%n", o.rate, o.durationSeconds, o.warmupSeconds);
+    Injection inj = inject(numbers);
+    r.scheduled = inj.scheduled;
+    r.scheduleLagMaxMs = inj.maxLagNanos / 1e6;
+    double cpuWindow = (inj.endNanos - inj.warmNanos) / 1e9;
+    if (inj.nodeCpuWarm >= 0 && inj.nodeCpuEnd >= 0 && cpuWindow > 0)
+      r.nodeCpuCores = (inj.nodeCpuEnd - inj.nodeCpuWarm) / 1e9 / cpuWindow;
+    if (inj.selfCpuWarm >= 0 && inj.selfCpuEnd >= 0 && cpuWindow > 0)
+      r.runnerCpuCores = (inj.selfCpuEnd - inj.selfCpuWarm) / 1e9 / cpuWindow;
+
+    // (f) drain, then ask about every call without an outcome
+    long drainStart = System.nanoTime();
+    long pending = drain();
+    r.drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+    out.printf("drained in %.1f s (%d calls still without an outcome)%n", r.drainSeconds, pending);
+    checkUnfinished(r);
+
+    // figures
+    r.injected = injected.sum();
+    r.notInjected = notInjected.sum();
+    r.postRejected = postRejected.sum();
+    r.postFailed = postFailed.sum();
+    postErrorSamples.stream().limit(3).forEach(r.postErrorSamples::add);
+    Instant warmEnd = inj.t0.plusSeconds(o.warmupSeconds);
+    Instant arrivalsEnd = inj.t0.plusSeconds(o.durationSeconds);
+    for (CallTrack t : calls.values()) {
+      String oc = t.outcome;
+      if (oc == null) continue;
+      r.outcomes.merge(oc, 1L, Long::sum);
+      Instant at = t.outcomeAt;
+      if (oc.equals("COMPLETED") && at != null && !at.isBefore(warmEnd) && at.isBefore(arrivalsEnd)) r.completedInWindow++;
+    }
+    r.steadySeconds = o.durationSeconds - o.warmupSeconds;
+    r.completedPerSecond = r.completedInWindow / r.steadySeconds;
+    offerLatency(r, warmEnd);
+    if (postMicros.getTotalCount() > 0) {
+      r.postMeasured = postMicros.getTotalCount();
+      r.postP50Ms = postMicros.getValueAtPercentile(50) / 1000.0;
+      r.postP99Ms = postMicros.getValueAtPercentile(99) / 1000.0;
+      r.postMaxMs = postMicros.getMaxValue() / 1000.0;
+    }
+    r.offers = offers.sum();
+    r.offersMissed = offersMissed.sum();
+    r.offersWithdrawn = offersWithdrawn.sum();
+    acceptFailures.forEach((k, v) -> r.acceptFailures.put(k, v.sum()));
+    r.acceptFailed = r.acceptFailures.values().stream().mapToLong(Long::longValue).sum();
+    r.acceptNotBusy = acceptNotBusy.sum();
+    r.endCallFailed = endCallFailed.sum();
+    r.events = events.get();
+    r.eventStreamError = eventStreamError;
+    if (!actionErrorSamples.isEmpty()) out.println("agent action errors, e.g.: " + actionErrorSamples.stream().limit(5).toList());
+    if (eventsUnreadable.get() > 0) out.println("unreadable events: " + eventsUnreadable.get());
+
+    // the node's heap after a full GC, then stop it and read its log
+    r.heapAfterGcBytes = node.heapUsedAfterFullGc();
+    stopping = true;
+    closeEventStream();
+    node.close();
+    scanNodeLog(r, log);
+
+    out.println();
+    out.print(r.summary());
+    out.println();
+    out.println(Report.markdownHeader());
+    out.println(r.markdownRow());
+    return r;
+  }
+
+  // ---------------------------------------------------------------- node and centre
+
+  private void awaitHealthy() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!node.isAlive())
+        throw new IllegalStateException("the node exited during start-up; its log " + node.log() + " ends with:"
+            + System.lineSeparator() + node.tail(30));
+      try {
+        ApiClient.Response h = setupApi.send("GET", "/health", null).get(5, TimeUnit.SECONDS);
+        last = h.status() + " " + h.raw();
+        if (h.status() == 200 && "UP".equals(h.body().path("status").asText())
+            && "Up".equalsIgnoreCase(h.body().path("memberStatus").asText()))
+          return;
+      } catch (ExecutionException | TimeoutException e) {
+        last = String.valueOf(e.getCause() != null ? e.getCause() : e);
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the node was not healthy within " + HEALTH_TIMEOUT.toSeconds() + " s (last: " + last
+        + "); its log " + node.log() + " ends with:" + System.lineSeparator() + node.tail(30));
+  }
+
+  private static String queueId(int q) {
+    return "q" + (q + 1);
+  }
+
+  private static String agentId(int a) {
+    return "a" + (a + 1);
+  }
+
+  private static String loginId(String agentId) {
+    return "login-" + agentId;
+  }
+
+  /** The answering point, company, queues and their dialled numbers; returns the numbers. */
+  private String[] configureCentre() throws Exception {
+    put("/answering-points/" + ANSWERING_POINT, Map.of("name", "Benchmark answering point"));
+    put("/companies/" + COMPANY, Map.of("name", "Benchmark company", "answeringPoint", ANSWERING_POINT));
+    Map<String, Object> wrapUp = o.wrapUpMs == 0
+        ? Map.of("mode", "NONE")
+        : Map.of("mode", "FIXED", "duration", Duration.ofMillis(o.wrapUpMs).toString());
+    String[] numbers = new String[o.queues];
+    for (int q = 0; q < o.queues; q++) {
+      Map<String, Object> cfg = new LinkedHashMap<>();
+      cfg.put("name", "Benchmark queue " + (q + 1));
+      cfg.put("strategy", "LONGEST_IDLE");
+      cfg.put("offerTimeout", "PT30S");
+      cfg.put("pauseOnMissedOffer", false);
+      cfg.put("wrapUp", wrapUp);
+      put("/queues/" + queueId(q), cfg);
+      numbers[q] = String.format("+46800%04d", q + 1);
+      put("/number-plan/" + numbers[q].replace("+", "%2B"),
+          Map.of("answeringPoint", ANSWERING_POINT, "company", COMPANY, "queue", queueId(q), "priority", 0));
+    }
+    out.printf("configured %d queues and dialled numbers%n", o.queues);
+    return numbers;
+  }
+
+  /** Each agent in one queue (round robin); every third also in the next queue at level 2. */
+  private void configureAgents() throws Exception {
+    Limiter setup = new Limiter(SETUP_IN_FLIGHT);
+    List<CompletableFuture<ApiClient.Response>> replies = new ArrayList<>();
+    for (int a = 0; a < o.agents; a++) {
+      List<Map<String, Object>> groups = new ArrayList<>();
+      int q = a % o.queues;
+      groups.add(Map.of("queue", queueId(q), "level", 1));
+      if (o.queues > 1 && a % 3 == 2) groups.add(Map.of("queue", queueId((q + 1) % o.queues), "level", 2));
+      Map<String, Object> body = Map.of("name", "Agent " + (a + 1), "answerGroups", groups);
+      String path = "/agents/" + agentId(a);
+      replies.add(setup.submit(() -> withRetry("PUT", path, body)));
+    }
+    awaitAll(replies, "configure agents");
+    out.printf("configured %d agents%n", o.agents);
+  }
+
+  private void loginAgents() throws Exception {
+    Limiter setup = new Limiter(SETUP_IN_FLIGHT);
+    List<CompletableFuture<ApiClient.Response>> replies = new ArrayList<>();
+    for (int a = 0; a < o.agents; a++) {
+      String id = agentId(a);
+      Map<String, Object> body = Map.of("loginId", loginId(id), "ready", true);
+      replies.add(setup.submit(() -> withRetry("POST", "/agents/" + id + "/login", body)));
+    }
+    awaitAll(replies, "log agents in");
+    // The event stream must have caught up: it gives each agent the time it became free.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (loggedInSeen.get() < o.agents && System.nanoTime() < deadline && eventStreamError == null) Thread.sleep(50);
+    if (loggedInSeen.get() < o.agents)
+      throw new IllegalStateException("the event stream showed " + loggedInSeen.get() + " of " + o.agents
+          + " logins within 60 s" + (eventStreamError == null ? "" : " (" + eventStreamError + ")"));
+    out.printf("logged in %d agents, ready%n", o.agents);
+  }
+
+  private void put(String path, Object body) throws Exception {
+    ApiClient.Response r = withRetry("PUT", path, body).get(60, TimeUnit.SECONDS);
+    if (!r.ok()) throw new IllegalStateException("PUT " + path + " answered " + r.status() + ": " + r.raw());
+  }
+
+  /** A setup request, tried again on 503 (the engine did not answer in time) up to 5 times. */
+  private CompletableFuture<ApiClient.Response> withRetry(String method, String path, Object body) {
+    return attempt(method, path, body, 1);
+  }
+
+  private CompletableFuture<ApiClient.Response> attempt(String method, String path, Object body, int n) {
+    return setupApi.send(method, path, body).thenCompose(r -> {
+      if (r.status() != 503 || n >= 5) return CompletableFuture.completedFuture(r);
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n * 500L, TimeUnit.MILLISECONDS))
+          .thenCompose(x -> attempt(method, path, body, n + 1));
+    });
+  }
+
+  private static void awaitAll(List<CompletableFuture<ApiClient.Response>> replies, String what) throws Exception {
+    int failures = 0;
+    String first = null;
+    for (CompletableFuture<ApiClient.Response> f : replies) {
+      try {
+        ApiClient.Response r = f.get(120, TimeUnit.SECONDS);
+        if (!r.ok()) {
+          failures++;
+          if (first == null) first = r.status() + " " + r.raw();
+        }
+      } catch (ExecutionException e) {
+        failures++;
+        if (first == null) first = String.valueOf(e.getCause());
+      }
+    }
+    if (failures > 0) throw new IllegalStateException("could not " + what + ": " + failures + " requests failed, first: " + first);
+  }
+
+  // ---------------------------------------------------------------- the event stream
+
+  private void openEventStream() throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(eventsApi.uri("/events?types=agent,call"))
+        .header("Accept", "text/event-stream")
+        .GET()
+        .build();
+    HttpResponse<Stream<String>> resp =
+        eventsApi.http().sendAsync(req, HttpResponse.BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS);
+    if (resp.statusCode() != 200)
+      throw new IllegalStateException("GET /events answered " + resp.statusCode());
+    eventLines = resp.body();
+    Thread reader = new Thread(() -> readEvents(resp.body()), "event-stream");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private void readEvents(Stream<String> lines) {
+    StringBuilder data = new StringBuilder();
+    java.io.Writer record = null;
+    try {
+      if (o.recordEvents) record = Files.newBufferedWriter(tmp.resolve("events.jsonl"), StandardCharsets.UTF_8);
+      Iterator<String> it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (data.length() > 0) {
+            if (record != null) record.append(data).append('\n');
+            dispatch(data.toString());
+            data.setLength(0);
+          }
+        } else if (line.startsWith("data:")) {
+          if (data.length() > 0) data.append('\n');
+          data.append(line.startsWith("data: ") ? line.substring(6) : line.substring(5));
+        }
+      }
+      if (!stopping) eventStreamError = "the node ended the event stream";
+    } catch (Throwable e) {
+      if (!stopping) eventStreamError = String.valueOf(e);
+    } finally {
+      if (record != null) {
+        try {
+          record.close();
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
+  private void closeEventStream() {
+    Stream<String> s = eventLines;
+    if (s == null) return;
+    try {
+      s.close();
+    } catch (RuntimeException ignored) {
+      // the node is stopped next; the reader ends with the connection
+    }
+  }
+
+  private void dispatch(String data) {
+    JsonNode n;
+    try {
+      n = json.readTree(data);
+    } catch (IOException e) {
+      eventsUnreadable.incrementAndGet();
+      return;
+    }
+    events.incrementAndGet();
+    try {
+      if (n.has("agentId")) onAgentChanged(n);
+      else if (n.has("callId")) onCallChanged(n);
+    } catch (RuntimeException e) {
+      eventsUnreadable.incrementAndGet();
+    }
+  }
+
+  private void onCallChanged(JsonNode n) {
+    CallTrack t = calls.get(n.path("callId").asText());
+    if (t == null) return;
+    JsonNode view = n.path("view");
+    if (t.arrivedAt == null) t.arrivedAt = instant(view.path("arrivedAt"));
+    JsonNode outcome = view.path("outcome");
+    if (outcome.isTextual() && t.outcome == null) {
+      t.outcomeAt = instant(n.path("at"));
+      t.outcome = outcome.asText();
+    }
+  }
+
+  private void onAgentChanged(JsonNode n) {
+    String id = n.path("agentId").asText();
+    JsonNode view = n.path("view");
+    String cause = n.path("cause").asText();
+    AgentTrack a = agentTracks.computeIfAbsent(id, AgentTrack::new);
+    String status = view.path("status").asText();
+    if ("READY".equals(status) && !"READY".equals(a.status)) {
+      // When it became free. The view's statusSince of a READY agent is when it became ready
+      // (login or end of a pause), not when its last call ended; the notification's "at" is
+      // stamped right after the agent told its queues it is free. The later of the two.
+      a.freeAt = later(instant(view.path("statusSince")), instant(n.path("at")));
+    }
+    a.status = status;
+    switch (cause) {
+      case "logged-in", "login-replaced" -> loggedInSeen.incrementAndGet();
+      case "offer" -> onOffer(a, view);
+      case "connected" -> onConnected(a, view);
+      case "offer-missed" -> offersMissed.increment();
+      case "offer-withdrawn" -> offersWithdrawn.increment();
+      default -> { }
+    }
+  }
+
+  private void onOffer(AgentTrack a, JsonNode view) {
+    for (JsonNode c : view.path("contacts")) {
+      if (!"RESERVED".equals(c.path("phase").asText())) continue;
+      JsonNode offer = c.path("offer");
+      String offerId = offer.path("offerId").asText();
+      if (!offersSeen.add(offerId)) continue;
+      String callId = offer.path("contact").path("callId").asText();
+      synchronized (offerSamples) {
+        offerSamples.add(new OfferSample(callId, instant(c.path("since")), a.freeAt));
+      }
+      offers.increment();
+      accept(a.id, offerId, callId);
+    }
+  }
+
+  /** An accept whose reply was lost but which connected after all: the call still has to end. */
+  private void onConnected(AgentTrack a, JsonNode view) {
+    for (JsonNode c : view.path("contacts")) {
+      String offerId = c.path("offer").path("offerId").asText();
+      if ("BUSY".equals(c.path("phase").asText()) && failedAccepts.contains(offerId))
+        scheduleEnd(a.id, offerId, c.path("offer").path("contact").path("callId").asText());
+    }
+  }
+
+  // ---------------------------------------------------------------- the agents' side
+
+  private void accept(String agentId, String offerId, String callId) {
+    String path = "/agents/" + agentId + "/offers/" + offerId + "/accept";
+    actions.submit(() -> actionsApi.send("POST", path, Map.of("loginId", loginId(agentId))))
+        .whenComplete((r, e) -> {
+          if (e != null) {
+            acceptFailed(offerId, "no answer", "accept: " + rootCause(e));
+          } else if (!r.ok()) {
+            acceptFailed(offerId, Integer.toString(r.status()), "accept " + r.status() + ": " + r.error());
+          } else if (!"BUSY".equals(r.body().path("status").asText())) {
+            acceptNotBusy.increment();
+          } else {
+            scheduleEnd(agentId, offerId, callId);
+          }
+        });
+  }
+
+  private void acceptFailed(String offerId, String kind, String sample) {
+    failedAccepts.add(offerId);
+    acceptFailures.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    if (actionErrorSamples.size() < 10) actionErrorSamples.add(sample);
+  }
+
+  private void scheduleEnd(String agentId, String offerId, String callId) {
+    if (!endScheduled.add(offerId)) return;
+    scheduler.schedule(() -> endCall(agentId, callId), o.talkMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void endCall(String agentId, String callId) {
+    actions.submit(() -> actionsApi.send("POST", "/agents/" + agentId + "/end-call",
+            Map.of("loginId", loginId(agentId), "callId", callId)))
+        .whenComplete((r, e) -> {
+          if (e != null || !r.ok()) {
+            endCallFailed.increment();
+            if (actionErrorSamples.size() < 10)
+              actionErrorSamples.add("end-call " + (e != null ? rootCause(e) : r.status() + ": " + r.error()));
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- arrivals
+
+  private static final class Injection {
+    Instant t0;
+    long scheduled;
+    long maxLagNanos;
+    long warmNanos;
+    long endNanos;
+    long nodeCpuWarm = -1;
+    long nodeCpuEnd = -1;
+    long selfCpuWarm = -1;
+    long selfCpuEnd = -1;
+  }
+
+  /** Open model: call i is due at t0 + i/rate whatever the node answers; runs on this thread. */
+  private Injection inject(String[] numbers) {
+    Injection inj = new Injection();
+    long total = (long) o.rate * o.durationSeconds;
+    long warmIndex = (long) o.rate * o.warmupSeconds;
+    long selfPid = ProcessHandle.current().pid();
+    long t0n = System.nanoTime();
+    inj.t0 = Instant.now();
+    inj.warmNanos = t0n;
+    for (long i = 0; i < total; i++) {
+      long due = t0n + Math.round(i * 1e9 / o.rate);
+      long now;
+      while ((now = System.nanoTime()) < due) LockSupport.parkNanos(due - now);
+      inj.maxLagNanos = Math.max(inj.maxLagNanos, now - due);
+      if (i == warmIndex) {
+        inj.warmNanos = System.nanoTime();
+        inj.nodeCpuWarm = NodeProcess.cpuNanos(node.pid());
+        inj.selfCpuWarm = NodeProcess.cpuNanos(selfPid);
+      }
+      injectOne(i, numbers[(int) (i % numbers.length)], i >= warmIndex);
+      inj.scheduled++;
+      if (eventStreamError != null || !node.isAlive()) {
+        out.println("stopping arrivals: " + (node.isAlive() ? eventStreamError : "the node died"));
+        break;
+      }
+    }
+    long end = t0n + (long) o.durationSeconds * 1_000_000_000L;
+    long now;
+    while ((now = System.nanoTime()) < end && eventStreamError == null && node.isAlive()) LockSupport.parkNanos(end - now);
+    inj.endNanos = System.nanoTime();
+    inj.nodeCpuEnd = NodeProcess.cpuNanos(node.pid());
+    inj.selfCpuEnd = NodeProcess.cpuNanos(selfPid);
+    return inj;
+  }
+
+  private void injectOne(long i, String dialled, boolean measured) {
+    if (!callPermits.tryAcquire()) {
+      notInjected.increment();
+      return;
+    }
+    String callId = "call-" + i;
+    CallTrack t = new CallTrack(callId);
+    calls.put(callId, t);
+    Map<String, Object> body = Map.of("callId", callId, "dialledNumber", dialled,
+        "callerNumber", String.format("+4670%07d", i % 10_000_000));
+    long start = System.nanoTime();
+    CompletableFuture<ApiClient.Response> f;
+    try {
+      f = callsApi.send("POST", "/calls", body);
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((r, e) -> {
+      long micros = (System.nanoTime() - start) / 1000;
+      callPermits.release();
+      if (measured) postMicros.recordValue(Math.max(0, micros));
+      if (e != null) {
+        t.postStatus = -1;
+        postFailed.increment();
+        if (postErrorSamples.size() < 5) postErrorSamples.add(String.valueOf(rootCause(e)));
+      } else {
+        t.postStatus = r.status();
+        if (r.status() == 201) {
+          injected.increment();
+        } else {
+          postRejected.increment();
+          if (postErrorSamples.size() < 5) postErrorSamples.add(r.status() + ": " + r.error());
+        }
+      }
+    });
+  }
+
+  /** Waits until every injected call has an outcome, or --drain seconds; returns those without. */
+  private long drain() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.drainSeconds);
+    while (true) {
+      long inFlight = o.maxInFlight - callPermits.availablePermits();
+      long open = calls.values().stream().filter(t -> t.postStatus == 201 && t.outcome == null).count();
+      if (inFlight + open == 0 || System.nanoTime() > deadline || eventStreamError != null || !node.isAlive())
+        return inFlight + open;
+      Thread.sleep(200);
+    }
+  }
+
+  /** A call that was injected (201) and has no terminal outcome, not even by GET, is LOST. */
+  private void checkUnfinished(Report r) throws Exception {
+    List<CallTrack> open = calls.values().stream()
+        .filter(t -> t.postStatus == 201 && t.outcome == null)
+        .sorted(Comparator.comparing(t -> t.id))
+        .toList();
+    if (open.isEmpty()) return;
+    if (!node.isAlive()) {
+      r.lost = open.size();
+      r.lostSamples.add("the node died; " + open.size() + " calls without an outcome");
+      return;
+    }
+    Limiter limiter = new Limiter(32);
+    List<CompletableFuture<Void>> checks = new ArrayList<>();
+    Set<String> lostSamples = ConcurrentHashMap.newKeySet();
+    AtomicLong lost = new AtomicLong();
+    AtomicLong byGet = new AtomicLong();
+    for (CallTrack t : open) {
+      checks.add(limiter.submit(() -> setupApi.send("GET", "/calls/" + t.id, null)).handle((resp, e) -> {
+        JsonNode outcome = resp == null ? null : resp.body().path("outcome");
+        if (resp != null && resp.status() == 200 && outcome.isTextual()) {
+          byGet.incrementAndGet();
+          t.outcome = outcome.asText();
+        } else {
+          lost.incrementAndGet();
+          if (lostSamples.size() < 5)
+            lostSamples.add(t.id + " (" + (e != null ? rootCause(e)
+                : resp.status() == 200 ? "phase " + resp.body().path("phase").asText() : "GET " + resp.status()) + ")");
+        }
+        return null;
+      }));
+    }
+    for (CompletableFuture<Void> c : checks) c.get(120, TimeUnit.SECONDS);
+    r.lost = lost.get();
+    r.outcomeByGetOnly = byGet.get();
+    r.lostSamples.addAll(new java.util.TreeSet<>(lostSamples));
+  }
+
+  // ---------------------------------------------------------------- figures
+
+  /**
+   * Offer latency from engine timestamps: ringing start minus the later of the call's arrival and
+   * the moment the agent last became free, for offers that started ringing after the warm-up.
+   */
+  private void offerLatency(Report r, Instant warmEnd) {
+    List<OfferSample> samples;
+    synchronized (offerSamples) {
+      samples = new ArrayList<>(offerSamples);
+    }
+    Histogram h = new Histogram(3);
+    for (OfferSample s : samples) {
+      if (s.ringingSince() == null || s.ringingSince().isBefore(warmEnd)) continue;
+      CallTrack t = calls.get(s.callId());
+      Instant arrived = t == null ? null : t.arrivedAt;
+      if (arrived == null) {
+        r.offersWithoutArrival++;
+        continue;
+      }
+      Instant from = later(arrived, s.agentFreeAt());
+      long micros = Math.max(0, Duration.between(from, s.ringingSince()).toNanos() / 1000);
+      h.recordValue(micros);
+    }
+    r.offersMeasured = h.getTotalCount();
+    if (h.getTotalCount() > 0) {
+      r.offerP50Ms = h.getValueAtPercentile(50) / 1000.0;
+      r.offerP95Ms = h.getValueAtPercentile(95) / 1000.0;
+      r.offerP99Ms = h.getValueAtPercentile(99) / 1000.0;
+      r.offerMaxMs = h.getMaxValue() / 1000.0;
+    }
+  }
+
+  private static final Pattern LOG_LEVEL = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (ERROR|WARN)\\s+(.*)$");
+
+  private static void scanNodeLog(Report r, Path log) {
+    Set<String> samples = new LinkedHashSet<>();
+    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+      lines.forEach(line -> {
+        Matcher m = LOG_LEVEL.matcher(line);
+        if (!m.find()) return;
+        if (m.group(1).equals("ERROR")) r.nodeLogErrors++;
+        else r.nodeLogWarnings++;
+        String text = m.group(1) + " " + m.group(2);
+        text = text.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>").replaceAll("\\d+", "#");
+        if (samples.size() < 6) samples.add(text.length() > 220 ? text.substring(0, 220) + "..." : text);
+      });
+    } catch (IOException | RuntimeException e) {
+      r.nodeLogSamples.add("(cannot read the node log: " + e + ")");
+      return;
+    }
+    r.nodeLogSamples.addAll(samples);
+  }
+
+  // ---------------------------------------------------------------- clean-up
+
+  /** Stops whatever runs: event stream, node, PostgreSQL; removes the temp dir unless kept. */
+  private void cleanUp() {
+    if (!cleanedUp.compareAndSet(false, true)) return;
+    stopping = true;
+    closeEventStream();
+    if (node != null) node.close();
+    for (ApiClient c : new ApiClient[] {setupApi, actionsApi, callsApi, eventsApi}) if (c != null) c.close();
+    if (scheduler != null) scheduler.shutdownNow();
+    if (postgres != null) {
+      try {
+        postgres.close();
+      } catch (IOException | RuntimeException e) {
+        System.err.println("could not stop PostgreSQL: " + e);
+      }
+    }
+    if (tmp == null) return;
+    if (o.keep || failed) {
+      out.println("kept " + tmp + (o.keep ? "" : " (the run failed or lost calls)"));
+    } else {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Instant instant(JsonNode n) {
+    return n == null || !n.isTextual() ? null : Instant.parse(n.asText());
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    if (a == null) return b;
+    if (b == null) return a;
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+    return e;
+  }
+}

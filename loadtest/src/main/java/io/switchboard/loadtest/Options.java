@@ -1,0 +1,166 @@
+package io.switchboard.loadtest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The benchmark's settings, from {@code --key value} arguments. */
+public final class Options {
+
+  /** Option name to one-line help; the order is the order of the usage text. */
+  private static final Map<String, String> HELP = new LinkedHashMap<>();
+
+  static {
+    HELP.put("db", "h2|postgres: the node's journal (postgres = embedded PostgreSQL); default h2");
+    HELP.put("agents", "agents configured and logged in ready; default 5000");
+    HELP.put("queues", "queues, one dialled number each; default 10");
+    HELP.put("rate", "calls injected per second (open model); default 1000");
+    HELP.put("duration", "seconds of arrivals; default 60");
+    HELP.put("warmup", "first seconds of arrivals left out of the figures; default 10");
+    HELP.put("talk", "ms an agent talks before it ends the call; default 1000");
+    HELP.put("wrapup", "ms of FIXED wrap-up after each call (0 = NONE); default 0");
+    HELP.put("node-heap", "the node's -Xmx; default 4g");
+    HELP.put("node-jar", "the node jar; default cluster/target/switchboard-node.jar under the repo root");
+    HELP.put("node-opts", "extra JVM options of the node, space separated (e.g. a JFR flag)");
+    HELP.put("max-in-flight", "POST /calls requests in flight at most; a call over it is 'not injected'; default 768");
+    HELP.put("drain", "seconds to wait after arrivals for every call to end; default 120");
+    HELP.put("record-events", "write every event of the stream to events.jsonl in the temp dir (implies --keep); a flag");
+    HELP.put("keep", "keep the temp dir (node log, database) afterwards; a flag without value");
+    HELP.put("help", "print this help");
+  }
+
+  public enum Db { H2, POSTGRES }
+
+  Db db = Db.H2;
+  int agents = 5000;
+  int queues = 10;
+  int rate = 1000;
+  int durationSeconds = 60;
+  int warmupSeconds = 10;
+  int talkMs = 1000;
+  int wrapUpMs = 0;
+  String nodeHeap = "4g";
+  Path nodeJar;
+  List<String> nodeOpts = List.of();
+  int maxInFlight = 768;
+  int drainSeconds = 120;
+  boolean keep;
+  boolean recordEvents;
+  boolean help;
+
+  private Options() {}
+
+  /** Parses the arguments; a bad one is an {@link IllegalArgumentException} naming the option. */
+  public static Options parse(String... args) {
+    Options o = new Options();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--"))
+        throw new IllegalArgumentException("unexpected argument '" + arg + "': options are --key value (see --help)");
+      String key = arg.substring(2);
+      String inline = null;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        inline = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      }
+      if (!HELP.containsKey(key))
+        throw new IllegalArgumentException("unknown option --" + key + " (known: --" + String.join(", --", HELP.keySet()) + ")");
+      if (key.equals("keep") || key.equals("help") || key.equals("record-events")) {
+        if (inline != null) throw new IllegalArgumentException("option --" + key + " takes no value");
+        switch (key) {
+          case "keep" -> o.keep = true;
+          case "record-events" -> o.recordEvents = o.keep = true;
+          default -> o.help = true;
+        }
+        continue;
+      }
+      String value = inline;
+      if (value == null) {
+        if (i + 1 >= args.length) throw new IllegalArgumentException("option --" + key + " needs a value");
+        value = args[++i];
+      }
+      o.set(key, value);
+    }
+    o.validate();
+    return o;
+  }
+
+  private void set(String key, String value) {
+    switch (key) {
+      case "db" -> {
+        switch (value.toLowerCase()) {
+          case "h2" -> db = Db.H2;
+          case "postgres", "postgresql", "pg" -> db = Db.POSTGRES;
+          default -> throw new IllegalArgumentException("option --db: expected h2 or postgres, got '" + value + "'");
+        }
+      }
+      case "agents" -> agents = number(key, value, 1);
+      case "queues" -> queues = number(key, value, 1);
+      case "rate" -> rate = number(key, value, 1);
+      case "duration" -> durationSeconds = number(key, value, 1);
+      case "warmup" -> warmupSeconds = number(key, value, 0);
+      case "talk" -> talkMs = number(key, value, 0);
+      case "wrapup" -> wrapUpMs = number(key, value, 0);
+      case "node-heap" -> {
+        if (!value.matches("[0-9]+[kKmMgG]?"))
+          throw new IllegalArgumentException("option --node-heap: expected a size like 512m or 4g, got '" + value + "'");
+        nodeHeap = value;
+      }
+      case "node-jar" -> nodeJar = Path.of(value).toAbsolutePath();
+      case "node-opts" -> nodeOpts = value.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(value.trim().split("\\s+")));
+      case "max-in-flight" -> maxInFlight = number(key, value, 1);
+      case "drain" -> drainSeconds = number(key, value, 1);
+      default -> throw new IllegalArgumentException("unknown option --" + key);
+    }
+  }
+
+  private static int number(String key, String value, int min) {
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option --" + key + ": expected a whole number, got '" + value + "'");
+    }
+    if (n < min) throw new IllegalArgumentException("option --" + key + ": must be at least " + min + ", got " + n);
+    return n;
+  }
+
+  private void validate() {
+    if (warmupSeconds >= durationSeconds)
+      throw new IllegalArgumentException("option --warmup (" + warmupSeconds + " s) must be less than --duration ("
+          + durationSeconds + " s): the figures cover the arrivals after the warm-up");
+    if (queues > 9999) throw new IllegalArgumentException("option --queues: at most 9999, got " + queues);
+  }
+
+  /** The node jar: {@code --node-jar}, or the cluster module's under the repo root. */
+  Path nodeJar() {
+    return nodeJar != null ? nodeJar : repoRoot().resolve("cluster/target/switchboard-node.jar");
+  }
+
+  /** The directory holding both {@code loadtest/} and {@code cluster/}, from the working directory up. */
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
+      if (Files.isDirectory(p.resolve("loadtest")) && Files.isDirectory(p.resolve("cluster"))) return p;
+    throw new IllegalStateException("cannot find the Switchboard repository root (a directory with loadtest/ and cluster/)"
+        + " from " + Path.of("").toAbsolutePath() + "; run from inside the repository or pass --node-jar");
+  }
+
+  public static String usage() {
+    StringBuilder b = new StringBuilder("EngineBenchmark: drives one Switchboard node over its engine API v0.\nOptions:\n");
+    HELP.forEach((k, v) -> b.append(String.format("  --%-14s %s%n", k, v)));
+    return b.toString();
+  }
+
+  String wrapUpLabel() {
+    return wrapUpMs == 0 ? "none" : wrapUpMs + " ms";
+  }
+
+  String dbLabel() {
+    return db == Db.H2 ? "h2" : "postgres";
+  }
+}
