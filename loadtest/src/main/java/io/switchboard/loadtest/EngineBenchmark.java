@@ -107,6 +107,17 @@ public final class EngineBenchmark {
   static final class CallTrack {
     final String id;
     volatile int postStatus; // 0 = no answer yet, -1 = failed
+
+    /** 201, or an answer that does not say whether the engine took the call (503, no answer). */
+    boolean maybeTaken() {
+      int s = postStatus;
+      return s == 201 || s == 503 || s == -1;
+    }
+
+    /** The engine took it: 201, or events about it arrived although the POST did not say so. */
+    boolean taken() {
+      return postStatus == 201 || (maybeTaken() && arrivedAt != null);
+    }
     volatile Instant arrivedAt;
     volatile Instant outcomeAt;
     volatile String outcome;
@@ -252,6 +263,7 @@ public final class EngineBenchmark {
 
     // (e) arrivals
     out.printf("injecting %d calls/s for %d s (first %d s warm-up) ...%n", o.rate, o.durationSeconds, o.warmupSeconds);
+    r.host = hostLoad();
     Injection inj = inject(numbers);
     r.scheduled = inj.scheduled;
     r.scheduleLagMaxMs = inj.maxLagNanos / 1e6;
@@ -718,22 +730,27 @@ public final class EngineBenchmark {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.drainSeconds);
     while (true) {
       long inFlight = o.maxInFlight - callPermits.availablePermits();
-      long open = calls.values().stream().filter(t -> t.postStatus == 201 && t.outcome == null).count();
+      long open = calls.values().stream().filter(t -> t.taken() && t.outcome == null).count();
       if (inFlight + open == 0 || System.nanoTime() > deadline || eventStreamError != null || !node.isAlive())
         return inFlight + open;
       Thread.sleep(200);
     }
   }
 
-  /** A call that was injected (201) and has no terminal outcome, not even by GET, is LOST. */
+  /**
+   * A call the engine took (201, or a 503 / no answer after which it turned up anyway) that has no
+   * terminal outcome, not even by GET, is LOST. A 503 or unanswered call the engine does not know
+   * was simply not taken.
+   */
   private void checkUnfinished(Report r) throws Exception {
+    r.takenDespiteError = calls.values().stream().filter(t -> t.postStatus != 201 && t.taken()).count();
     List<CallTrack> open = calls.values().stream()
-        .filter(t -> t.postStatus == 201 && t.outcome == null)
+        .filter(t -> t.maybeTaken() && t.outcome == null)
         .sorted(Comparator.comparing(t -> t.id))
         .toList();
     if (open.isEmpty()) return;
     if (!node.isAlive()) {
-      r.lost = open.size();
+      r.lost = open.stream().filter(CallTrack::taken).count();
       r.lostSamples.add("the node died; " + open.size() + " calls without an outcome");
       return;
     }
@@ -742,13 +759,19 @@ public final class EngineBenchmark {
     Set<String> lostSamples = ConcurrentHashMap.newKeySet();
     AtomicLong lost = new AtomicLong();
     AtomicLong byGet = new AtomicLong();
+    AtomicLong takenByGet = new AtomicLong();
     for (CallTrack t : open) {
       checks.add(limiter.submit(() -> setupApi.send("GET", "/calls/" + t.id, null)).handle((resp, e) -> {
         JsonNode outcome = resp == null ? null : resp.body().path("outcome");
         if (resp != null && resp.status() == 200 && outcome.isTextual()) {
           byGet.incrementAndGet();
+          if (t.postStatus != 201 && t.arrivedAt == null) takenByGet.incrementAndGet();
           t.outcome = outcome.asText();
+        } else if (t.postStatus != 201 && t.arrivedAt == null && resp != null && resp.status() == 404) {
+          // a 503 or an unanswered POST for a call the engine never took: not injected, not lost
         } else {
+          if (t.postStatus != 201 && t.arrivedAt == null && resp != null && resp.status() == 200)
+            takenByGet.incrementAndGet();
           lost.incrementAndGet();
           if (lostSamples.size() < 5)
             lostSamples.add(t.id + " (" + (e != null ? rootCause(e)
@@ -760,6 +783,7 @@ public final class EngineBenchmark {
     for (CompletableFuture<Void> c : checks) c.get(120, TimeUnit.SECONDS);
     r.lost = lost.get();
     r.outcomeByGetOnly = byGet.get();
+    r.takenDespiteError += takenByGet.get();
     r.lostSamples.addAll(new java.util.TreeSet<>(lostSamples));
   }
 
@@ -857,6 +881,16 @@ public final class EngineBenchmark {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static String hostLoad() {
+    String cpus = Runtime.getRuntime().availableProcessors() + " CPUs";
+    try {
+      String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return cpus + ", load average " + load[0] + " / " + load[1] + " / " + load[2] + " (1/5/15 min) before the arrivals";
+    } catch (IOException | RuntimeException e) {
+      return cpus;
+    }
+  }
 
   private static Instant instant(JsonNode n) {
     return n == null || !n.isTextual() ? null : Instant.parse(n.asText());

@@ -21,6 +21,7 @@ public final class Report {
   String wrapUp;
   String nodeHeap;
   String nodeLog;
+  String host; // cpus and load average before the arrivals: other load on the machine skews every figure
 
   // calls
   long scheduled;
@@ -28,6 +29,7 @@ public final class Report {
   long notInjected; // over the in-flight bound: never sent
   long postRejected; // an answer other than 201
   long postFailed; // no answer (connection error, timeout)
+  long takenDespiteError; // answered 503 or not at all, yet the engine took the call
   final List<String> postErrorSamples = new ArrayList<>();
   double scheduleLagMaxMs;
   final Map<String, Long> outcomes = new TreeMap<>();
@@ -119,8 +121,10 @@ public final class Report {
     StringBuilder b = new StringBuilder();
     line(b, "Switchboard engine benchmark, %s: db %s, %d agents, %d queues, %d calls/s for %d s (warm-up %d s), talk %d ms, wrap-up %s, node heap %s",
         date, db, agents, queues, rate, durationSeconds, warmupSeconds, talkMs, wrapUp, nodeHeap);
-    line(b, "  calls        scheduled %d, injected (201) %d, not injected (over in-flight bound) %d, rejected %d, failed %d%s",
-        scheduled, injected, notInjected, postRejected, postFailed,
+    line(b, "  host         %s", host);
+    line(b, "  calls        scheduled %d, injected (201) %d, not injected (over in-flight bound) %d, rejected %d, failed %d"
+            + " (of these the engine took %d anyway)%s",
+        scheduled, injected, notInjected, postRejected, postFailed, takenDespiteError,
         postErrorSamples.isEmpty() ? "" : " e.g. " + postErrorSamples);
     line(b, "  schedule     max lag behind the clock %.1f ms", scheduleLagMaxMs);
     line(b, "  outcomes     %s; outcome only via GET %d; LOST %d%s", outcomes, outcomeByGetOnly, lost,

@@ -39,7 +39,7 @@ class EngineBenchmarkSmokeTest {
     assertThat(report.eventStreamError()).as("event stream error").isNull();
     assertThat(report.injected()).as("calls injected").isEqualTo(100);
     assertThat(report.lost()).as("lost calls").isZero();
-    assertThat(report.completed()).as("completed calls").isEqualTo(report.injected());
+    assertThat(report.completed()).as("completed calls").isGreaterThanOrEqualTo(report.injected());
     assertThat(report.completedPerSecond()).as("completed/s").isPositive();
     assertThat(report.offersMeasured()).as("offers measured").isPositive();
     assertThat(report.offerP50Ms()).as("offer p50").isNotNaN().isGreaterThanOrEqualTo(0);

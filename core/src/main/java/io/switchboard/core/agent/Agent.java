@@ -191,7 +191,8 @@ public final class Agent
       String pauseReason,
       Instant presenceSince,
       List<AgentContact> contacts,
-      Instant availableSince)
+      Instant availableSince,
+      Instant lastContactEndedAt)
       implements State {
 
     boolean free(Channel channel) {
@@ -216,7 +217,32 @@ public final class Agent
 
     LoggedInState withContacts(UnaryOperator<List<AgentContact>> change) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince,
-          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince);
+          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince, lastContactEndedAt);
+    }
+
+    LoggedInState withConfig(AgentConfig newConfig, List<AnswerGroup> newGroups) {
+      return new LoggedInState(newConfig, today, loginId, newGroups, ready, pauseReason, presenceSince, contacts,
+          availableSince, lastContactEndedAt);
+    }
+
+    LoggedInState withLogin(String newLoginId, List<AnswerGroup> newGroups) {
+      return new LoggedInState(config, today, newLoginId, newGroups, ready, pauseReason, presenceSince, contacts,
+          availableSince, lastContactEndedAt);
+    }
+
+    LoggedInState withPresence(boolean isReady, String reason, Instant since) {
+      return new LoggedInState(config, today, loginId, groups, isReady, reason, since, contacts, availableSince,
+          lastContactEndedAt);
+    }
+
+    LoggedInState withAvailableSince(Instant since) {
+      return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts, since,
+          lastContactEndedAt);
+    }
+
+    LoggedInState withContactEnded(DailyCount count, Instant at) {
+      return new LoggedInState(config, count, loginId, groups, ready, pauseReason, presenceSince, contacts,
+          availableSince, at);
     }
   }
 
@@ -627,7 +653,7 @@ public final class Agent
     return Effect().persist(new OfferReserved(offer, now, deadline))
         .thenRun((State after) -> {
           ctx.refs().call(offer.contact().callId())
-              .tell(new CallSession.Ringing(offer.offerId(), id, offer.contact().queueId(), now));
+              .tell(new CallSession.Ringing(offer, id, now));
           timers.startSingleTimer(offer.offerId(), new OfferTimeout(offer.offerId()), untilNow(deadline));
           changed(s, after, "offer");
         })
@@ -845,19 +871,16 @@ public final class Agent
         // Groups no longer configured are left; levels follow the new config.
         List<AnswerGroup> groups = new ArrayList<>();
         for (AnswerGroup g : s.groups()) e.config().group(g.queue()).ifPresent(groups::add);
-        return new LoggedInState(e.config(), s.today(), s.loginId(), List.copyOf(groups), s.ready(),
-            s.pauseReason(), s.presenceSince(), s.contacts(), s.availableSince());
+        return s.withConfig(e.config(), List.copyOf(groups));
       }
       if (state instanceof LoggedOutState s) return new LoggedOutState(e.config(), s.today(), s.since());
       return new LoggedOutState(e.config(), new DailyCount(localDay(e.at()), 0), e.at());
     }
     if (event instanceof LoggedIn e) {
-      if (state instanceof LoggedInState s)
-        return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), s.ready(), s.pauseReason(),
-            s.presenceSince(), s.contacts(), s.availableSince());
+      if (state instanceof LoggedInState s) return s.withLogin(e.loginId(), e.groups());
       LoggedOutState s = (LoggedOutState) state;
       return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), e.ready(),
-          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at());
+          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at(), null);
     }
     if (event instanceof LoggedOut e) {
       LoggedInState s = (LoggedInState) state;
@@ -866,26 +889,20 @@ public final class Agent
     LoggedInState s = (LoggedInState) state;
     LoggedInState next = applyLoggedIn(s, event);
     // Longest idle counts from the moment the agent last became free.
-    if (!s.free(Channel.VOICE) && next.free(Channel.VOICE))
-      next = new LoggedInState(next.config(), next.today(), next.loginId(), next.groups(), next.ready(),
-          next.pauseReason(), next.presenceSince(), next.contacts(), event.at());
+    if (!s.free(Channel.VOICE) && next.free(Channel.VOICE)) next = next.withAvailableSince(event.at());
     return next;
   }
 
   private LoggedInState applyLoggedIn(LoggedInState s, Event event) {
-    if (event instanceof Readied e)
-      return new LoggedInState(s.config(), s.today(), s.loginId(), s.groups(), true, null, e.at(),
-          s.contacts(), s.availableSince());
-    if (event instanceof Paused e)
-      return new LoggedInState(s.config(), s.today(), s.loginId(), s.groups(), false, e.reason(), e.at(),
-          s.contacts(), s.availableSince());
+    if (event instanceof Readied e) return s.withPresence(true, null, e.at());
+    if (event instanceof Paused e) return s.withPresence(false, e.reason(), e.at());
     if (event instanceof OfferReserved e)
       return s.withContacts(l -> {
         l.add(new AgentContact(e.offer(), Phase.RESERVED, e.at(), e.deadline()));
         return l;
       });
     if (event instanceof OfferReleased e)
-      return s.withContacts(l -> {
+      return s.withContactEnded(s.today(), e.at()).withContacts(l -> {
         l.removeIf(c -> c.offer().offerId().equals(e.offerId()));
         return l;
       });
@@ -902,10 +919,7 @@ public final class Agent
       });
     if (event instanceof WrapUpEnded e) {
       LocalDate day = localDay(e.at());
-      DailyCount today = new DailyCount(day, s.today().on(day) + 1);
-      LoggedInState counted = new LoggedInState(s.config(), today, s.loginId(), s.groups(), s.ready(),
-          s.pauseReason(), s.presenceSince(), s.contacts(), s.availableSince());
-      return counted.withContacts(l -> {
+      return s.withContactEnded(new DailyCount(day, s.today().on(day) + 1), e.at()).withContacts(l -> {
         l.removeIf(c -> c.offer().contact().callId().equals(e.callId()));
         return l;
       });
@@ -941,9 +955,12 @@ public final class Agent
     LocalDate today = localDay(ctx.now());
     if (state instanceof LoggedInState s) {
       AgentStatus status = status(s);
-      Instant since = s.contacts().stream().map(AgentContact::since).max(Comparator.naturalOrder())
-          .filter(x -> status != AgentStatus.READY && status != AgentStatus.PAUSED)
-          .orElse(s.presenceSince());
+      Instant since = switch (status) {
+        case READY -> s.availableSince();
+        case PAUSED -> s.lastContactEndedAt() != null && s.lastContactEndedAt().isAfter(s.presenceSince())
+            ? s.lastContactEndedAt() : s.presenceSince();
+        default -> s.contacts().stream().map(AgentContact::since).max(Comparator.naturalOrder()).orElseThrow();
+      };
       return new AgentView(id, s.config().name(), status, s.ready() ? null : s.pauseReason(), since,
           s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config());
     }

@@ -20,6 +20,7 @@ import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.queue.QueueTerms;
 import io.switchboard.core.routing.Channel;
 import io.switchboard.core.routing.ContactSummary;
+import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.core.routing.OfferOutcome;
 import java.time.Duration;
@@ -84,7 +85,15 @@ public final class CallSession
   public record GetState(ActorRef<Reply> replyTo) implements Command {}
 
   /** From an agent: its offer of this call rings now. */
-  public record Ringing(OfferId offerId, AgentId agent, QueueId queue, Instant at) implements Command {}
+  public record Ringing(Offer offer, AgentId agent, Instant at) implements Command {
+    OfferId offerId() {
+      return offer.offerId();
+    }
+
+    QueueId queue() {
+      return offer.contact().queueId();
+    }
+  }
 
   /** From an agent: it accepted the offer; the answer decides whether it got the call. */
   public record Answer(OfferId offerId, AgentId agent, ActorRef<AnswerReply> replyTo) implements Command {}
@@ -334,7 +343,7 @@ public final class CallSession
           return Effect().noReply();
         })
         .onCommand(Hangup.class, (s, c) -> abandon(s.facts(), s.queue(), CallPhase.ROUTING, List.of(), c.replyTo()))
-        .onCommand(Ringing.class, (s, c) -> withdraw(c.agent(), c.offerId(), "call is being routed"));
+        .onCommand(Ringing.class, this::onEarlyRing);
     b.forStateType(Queued.class)
         .onCommand(Ringing.class, this::onRinging)
         .onCommand(Answer.class, this::onAnswer)
@@ -383,8 +392,13 @@ public final class CallSession
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
             c.agent().equals(s.agent()) ? TalkState.ENDED : TalkState.NOT_YOURS, s.endedAt()));
     b.forAnyState()
-        .onCommand(Arrive.class, c -> Effect().reply(c.replyTo(),
-            new Refused(Refusal.conflict("call " + id + " already exists"))))
+        .onCommand(Arrive.class, (s, c) -> {
+          // A retried arrival (the first reply was lost) gets the call; a different one is a conflict.
+          CallFacts f = factsOf(s);
+          boolean retry = f.dialledNumber().equals(c.dialledNumber()) && f.callerNumber().equals(c.callerNumber());
+          return Effect().reply(c.replyTo(), retry ? new Done(view(s))
+              : new Refused(Refusal.conflict("call " + id + " already exists with other numbers")));
+        })
         .onCommand(Hangup.class, (s, c) -> Effect().reply(c.replyTo(),
             new Refused(Refusal.conflict("call " + id + " has already ended"))))
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
@@ -535,6 +549,23 @@ public final class CallSession
         r.failure() != null ? r.failure().getMessage() : r.reply());
     timers.startSingleTimer(RetryEnqueue.class, new RetryEnqueue(), ctx.settings().retryInterval());
     return Effect().noReply();
+  }
+
+  /**
+   * The queue offers a contact the moment it has queued it, so a ring can overtake the queue's
+   * own reply: a ring from the queue this call is entering is that queue's confirmation.
+   */
+  private ReplyEffect<Event, State> onEarlyRing(Routed s, Ringing c) {
+    if (!c.queue().equals(s.queue())) return withdraw(c.agent(), c.offerId(), "the call is being routed");
+    ContactSummary contact = c.offer().contact();
+    return Effect().persist(List.of(
+            new CallQueued(s.queue(), contact.virtualStartAt(), c.offer().terms(), contact.enqueuedAt()),
+            new CallOffered(c.offerId(), c.agent(), c.queue(), c.at())))
+        .thenRun((State after) -> {
+          armMaxWait(after);
+          changed(after);
+        })
+        .thenNoReply();
   }
 
   // ------------------------------------------------ offers and answers

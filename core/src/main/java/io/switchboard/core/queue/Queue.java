@@ -33,6 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
@@ -95,6 +96,9 @@ public final class Queue
   public record OfferEnded(OfferId offerId, CallId callId, AgentId agentId, OfferOutcome outcome) implements Command {}
 
   private record Wake() implements Command {}
+
+  /** Persists the arrivals and departures gathered since the last write, in one write. */
+  private record Flush() implements Command {}
 
   // ---------------------------------------------------------------- replies
 
@@ -207,20 +211,23 @@ public final class Queue
   }
 
   public static Behavior<Command> create(QueueId id, EngineContext ctx) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Queue(id, ctx, timers)));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Queue(id, ctx, context, timers)));
   }
 
   private final QueueId id;
   private final EngineContext ctx;
   private final TimerScheduler<Command> timers;
   private final Dispatch dispatch = new Dispatch();
+  private final Writes writes = new Writes();
+  private final ActorContext<Command> context;
 
-  private Queue(QueueId id, EngineContext ctx, TimerScheduler<Command> timers) {
+  private Queue(QueueId id, EngineContext ctx, ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.value()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.id = id;
     this.ctx = ctx;
+    this.context = context;
     this.timers = timers;
   }
 
@@ -282,6 +289,7 @@ public final class Queue
           return Effect().noReply();
         })
         .onCommand(OfferEnded.class, this::onOfferEnded)
+        .onCommand(Flush.class, this::onFlush)
         .onCommand(Wake.class, (s, c) -> {
           dispatch.expire(ctx.now());
           match(s);
@@ -307,14 +315,18 @@ public final class Queue
   }
 
   private ReplyEffect<Event, State> onEnqueue(Active s, Enqueue c) {
-    Optional<ContactSummary> already = s.waiting(c.contact().callId());
-    if (already.isPresent()) return Effect().reply(c.replyTo(), enqueued(s, already.get()));
+    CallId call = c.contact().callId();
+    Optional<ContactSummary> already = s.waiting(call);
+    if (already.isPresent() && !writes.leaving(call)) return Effect().reply(c.replyTo(), enqueued(s, already.get()));
+    Optional<PendingWrite> queued = writes.arrival(call);
+    if (queued.isPresent()) {
+      queued.get().replyTo().add(c.replyTo());
+      return Effect().noReply();
+    }
     Instant now = ctx.now();
     ContactSummary contact = c.contact().inQueue(id, now,
         c.contact().virtualStartAt() != null ? c.contact().virtualStartAt() : now);
-    return Effect().persist(new ContactQueued(contact))
-        .thenRun((State after) -> match((Active) after))
-        .thenReply(c.replyTo(), after -> enqueued((Active) after, contact));
+    return write(new ContactQueued(contact), c.replyTo());
   }
 
   private Enqueued enqueued(Active s, ContactSummary c) {
@@ -322,9 +334,44 @@ public final class Queue
   }
 
   private ReplyEffect<Event, State> onDequeue(Active s, Dequeue c) {
-    if (s.waiting(c.callId()).isEmpty()) return Effect().noReply();
-    return Effect().persist(new ContactLeft(c.callId(), c.reason(), ctx.now()))
-        .thenRun((State after) -> dispatch.forget(c.callId()))
+    boolean waiting = (s.waiting(c.callId()).isPresent() || writes.arrival(c.callId()).isPresent())
+        && !writes.leaving(c.callId());
+    return waiting ? write(new ContactLeft(c.callId(), c.reason(), ctx.now()), null) : Effect().noReply();
+  }
+
+  /**
+   * Arrivals and departures wait for the next {@link Flush}: everything that comes in while a
+   * write is in flight goes into one write, so a busy queue writes per batch, not per call.
+   */
+  private ReplyEffect<Event, State> write(Event event, ActorRef<Reply> replyTo) {
+    writes.add(event, replyTo);
+    if (!writes.flushScheduled) {
+      writes.flushScheduled = true;
+      context.getSelf().tell(new Flush());
+    }
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onFlush(Active s, Flush f) {
+    writes.flushScheduled = false;
+    List<PendingWrite> batch = writes.takeAll();
+    if (batch.isEmpty()) return Effect().noReply();
+    return Effect().persist(batch.stream().map(PendingWrite::event).toList())
+        .thenRun((State after) -> {
+          Active a = (Active) after;
+          for (PendingWrite w : batch) {
+            if (w.event() instanceof ContactQueued q) {
+              // A contact that already left again in the same batch is answered from its own event.
+              ContactSummary c = a.waiting(q.contact().callId()).orElse(q.contact());
+              Enqueued reply = new Enqueued(id, c.enqueuedAt(), c.virtualStartAt(),
+                  a.waiting(c.callId()).isPresent() ? a.position(c) : 0, a.config().terms());
+              w.replyTo().forEach(r -> r.tell(reply));
+            } else if (w.event() instanceof ContactLeft left) {
+              dispatch.forget(left.callId());
+            }
+          }
+          match(a);
+        })
         .thenNoReply();
   }
 
@@ -389,7 +436,8 @@ public final class Queue
       for (Matcher.Assignment a : made) {
         ContactSummary contact = s.byCall.get(a.callId());
         Offer offer = new Offer(OfferId.random(), contact, now, s.config().offerTimeout(),
-            s.config().pauseOnMissedOffer(), s.config().wrapUp(), dispatch.epochs.getOrDefault(a.agentId(), 0L));
+            s.config().pauseOnMissedOffer(), s.config().wrapUp(), s.config().terms(),
+            dispatch.epochs.getOrDefault(a.agentId(), 0L));
         dispatch.add(new PendingOffer(offer.offerId(), a.callId(), a.agentId(),
             now.plus(s.config().offerTimeout()).plus(ctx.settings().offerGrace())));
         ctx.refs().agent(a.agentId()).tell(new Agent.OfferContact(offer));
@@ -488,6 +536,35 @@ public final class Queue
   }
 
   // ---------------------------------------------------------------- soft state
+
+  /** An arrival or departure waiting for the next write, with whom to tell once it is written. */
+  private record PendingWrite(Event event, List<ActorRef<Reply>> replyTo) {}
+
+  private static final class Writes {
+    private List<PendingWrite> pending = new ArrayList<>();
+    boolean flushScheduled;
+
+    void add(Event event, ActorRef<Reply> replyTo) {
+      List<ActorRef<Reply>> replies = new ArrayList<>();
+      if (replyTo != null) replies.add(replyTo);
+      pending.add(new PendingWrite(event, replies));
+    }
+
+    Optional<PendingWrite> arrival(CallId call) {
+      return pending.stream()
+          .filter(w -> w.event() instanceof ContactQueued q && q.contact().callId().equals(call)).findFirst();
+    }
+
+    boolean leaving(CallId call) {
+      return pending.stream().anyMatch(w -> w.event() instanceof ContactLeft l && l.callId().equals(call));
+    }
+
+    List<PendingWrite> takeAll() {
+      List<PendingWrite> batch = pending;
+      pending = new ArrayList<>();
+      return batch;
+    }
+  }
 
   private record PendingOffer(OfferId offerId, CallId callId, AgentId agentId, Instant expiresAt) {}
 

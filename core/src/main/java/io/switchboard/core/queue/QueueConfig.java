@@ -46,7 +46,8 @@ public record QueueConfig(
     offerTimeout = positive(offerTimeout, Duration.ofSeconds(20), "offerTimeout");
     if (pauseOnMissedOffer == null) pauseOnMissedOffer = true;
     if (tierDelay == null) tierDelay = Duration.ZERO;
-    if (tierDelay.isNegative()) throw new IllegalArgumentException("tierDelay must not be negative");
+    if (tierDelay.isNegative() || (!tierDelay.isZero() && tierDelay.compareTo(Duration.ofSeconds(1)) < 0))
+      throw new IllegalArgumentException("tierDelay must be zero (no tiers) or at least 1 second, got " + tierDelay);
     if (wrapUp == null) wrapUp = WrapUpPolicy.none();
   }
 

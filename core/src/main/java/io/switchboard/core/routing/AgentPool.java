@@ -97,6 +97,15 @@ public final class AgentPool {
     return levels.first();
   }
 
+  /** The lowest level among free agents not excluded, if any. */
+  public Optional<Integer> lowestLevelExcept(Set<AgentId> excluded) {
+    for (Integer level : levels) {
+      for (Candidate c : ordered)
+        if (c.level() == level && !excluded.contains(c.agentId())) return Optional.of(level);
+    }
+    return Optional.empty();
+  }
+
   public AgentId roundRobinCursor() {
     return roundRobinCursor;
   }

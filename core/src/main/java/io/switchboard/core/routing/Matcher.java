@@ -41,9 +41,12 @@ public final class Matcher {
   public static Result match(
       Iterable<Waiting> inSeniorityOrder, AgentPool pool, Duration tierDelay, Instant now) {
     List<Assignment> assignments = new ArrayList<>();
-    Instant wakeUp = null;
     boolean ringAll = pool.strategy() == Strategy.RING_ALL;
-    boolean tiers = pool.strategy() == Strategy.SKILLS && tierDelay != null && !tierDelay.isZero();
+    boolean tiers = pool.strategy() == Strategy.SKILLS && tierDelay != null && tierDelay.toMillis() > 0;
+    // Left waiting for a tier to open: the earliest virtual start among those that exclude no
+    // agent, and every one that does (rare: ringing elsewhere or just declined).
+    Instant earliestUnexcluded = null;
+    List<Waiting> leftWithExclusions = new ArrayList<>();
     for (Waiting w : inSeniorityOrder) {
       if (pool.isEmpty()) break;
       if (ringAll) {
@@ -56,18 +59,39 @@ public final class Matcher {
       Optional<AgentPool.Candidate> taken = pool.take(maxLevel, w.excluded());
       if (taken.isPresent()) {
         assignments.add(new Assignment(w.callId(), taken.get().agentId()));
-      } else if (tiers && maxLevel < pool.minLevel()) {
-        Instant opens = w.virtualStartAt().plus(tierDelay.multipliedBy(pool.minLevel() - 1L));
-        if (wakeUp == null || opens.isBefore(wakeUp)) wakeUp = opens;
+      } else if (tiers && w.excluded().isEmpty()) {
+        if (earliestUnexcluded == null || w.virtualStartAt().isBefore(earliestUnexcluded))
+          earliestUnexcluded = w.virtualStartAt();
+      } else if (tiers) {
+        leftWithExclusions.add(w);
       }
     }
-    if (pool.isEmpty()) wakeUp = null;
-    return new Result(assignments, Optional.ofNullable(wakeUp));
+    return new Result(assignments, tiers ? nextTierOpening(pool, tierDelay, earliestUnexcluded, leftWithExclusions)
+        : Optional.empty());
+  }
+
+  /**
+   * When a contact left waiting first becomes eligible for an agent still free. Computed after
+   * the pass, from the agents actually left: an agent a contact excluded may have gone to a
+   * later contact, leaving only higher levels for it.
+   */
+  private static Optional<Instant> nextTierOpening(
+      AgentPool pool, Duration tierDelay, Instant earliestUnexcluded, List<Waiting> leftWithExclusions) {
+    if (pool.isEmpty()) return Optional.empty();
+    Instant next = earliestUnexcluded == null ? null
+        : earliestUnexcluded.plus(tierDelay.multipliedBy(pool.minLevel() - 1L));
+    for (Waiting w : leftWithExclusions) {
+      Optional<Integer> level = pool.lowestLevelExcept(w.excluded());
+      if (level.isEmpty()) continue;
+      Instant opens = w.virtualStartAt().plus(tierDelay.multipliedBy(level.get() - 1L));
+      if (next == null || opens.isBefore(next)) next = opens;
+    }
+    return Optional.ofNullable(next);
   }
 
   /** The highest level a contact may be offered to after waiting since {@code since}. */
   public static int eligibleLevel(Instant since, Duration tierDelay, Instant now) {
-    if (tierDelay == null || tierDelay.isZero()) return Integer.MAX_VALUE;
+    if (tierDelay == null || tierDelay.toMillis() <= 0) return Integer.MAX_VALUE;
     long waited = Math.max(0, Duration.between(since, now).toMillis());
     long tiers = waited / tierDelay.toMillis();
     return (int) Math.min(Integer.MAX_VALUE - 1L, 1 + tiers);

@@ -12,6 +12,7 @@ import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.queue.QueueTerms;
 import io.switchboard.core.routing.Channel;
 import io.switchboard.core.routing.ContactSummary;
 import io.switchboard.core.routing.Offer;
@@ -110,7 +111,8 @@ class AgentTest {
       WrapUpPolicy wrapUp, boolean pauseOnMiss) {
     ContactSummary c = new ContactSummary(new CallId(call), Channel.VOICE, queue, "0812345", "0701234",
         new AnsweringPointId("ap"), new CompanyId("acme"), priority, virtualStart, virtualStart);
-    return new Offer(new OfferId(offerId), c, T0, Duration.ofSeconds(20), pauseOnMiss, wrapUp, 1);
+    return new Offer(new OfferId(offerId), c, T0, Duration.ofSeconds(20), pauseOnMiss, wrapUp,
+        new QueueTerms(null, null, Duration.ofSeconds(20), Duration.ofSeconds(5)), 1);
   }
 
   AgentView state() {
@@ -197,7 +199,7 @@ class AgentTest {
     var r = agent.runCommand(new Agent.OfferContact(o));
     assertThat(r.events()).containsExactly(new Agent.OfferReserved(o, T0, T0.plusSeconds(20)));
     CallSession.Ringing ringing = refs.callProbe(new CallId("c1")).expectMessageClass(CallSession.Ringing.class);
-    assertThat(ringing).isEqualTo(new CallSession.Ringing(o.offerId(), A, SALES, T0));
+    assertThat(ringing).isEqualTo(new CallSession.Ringing(o, A, T0));
     fromAgentTo(SUPPORT, Queue.AgentUnavailable.class);
     assertThat(state().status()).isEqualTo(AgentStatus.RESERVED);
   }
@@ -301,6 +303,7 @@ class AgentTest {
     AgentView v = state();
     assertThat(v.status()).isEqualTo(AgentStatus.PAUSED);
     assertThat(v.pauseReason()).isEqualTo("missed offer");
+    assertThat(v.statusSince()).isEqualTo(T0.plusSeconds(20));
     assertThat(fromAgentTo(SALES, Queue.OfferEnded.class).outcome()).isEqualTo(OfferOutcome.TIMED_OUT);
   }
 
@@ -328,6 +331,7 @@ class AgentTest {
     assertThat(call.expectMessageClass(CallSession.WrapUpFinished.class).at()).isEqualTo(T0.plusSeconds(90));
     AgentView after = state();
     assertThat(after.status()).isEqualTo(AgentStatus.READY);
+    assertThat(after.statusSince()).as("ready since the wrap-up ended").isEqualTo(T0.plusSeconds(90));
     assertThat(after.handledToday()).isEqualTo(1);
     assertThat(availability(SALES).contactsToday()).isEqualTo(1);
   }
@@ -395,10 +399,12 @@ class AgentTest {
     ringAndAccept(offer("o1", "c1", SALES, 0, T0), new CallSession.AnswerGranted(new CallId("c1")));
     agent.<Agent.Reply>runCommand(rt -> new Agent.Pause("L1", "meeting", rt));
     assertThat(state().status()).isEqualTo(AgentStatus.BUSY);
+    advance(Duration.ofSeconds(45));
     agent.<Agent.Reply>runCommand(rt -> new Agent.EndCall("L1", null, rt));
     AgentView v = state();
     assertThat(v.status()).isEqualTo(AgentStatus.PAUSED);
     assertThat(v.pauseReason()).isEqualTo("meeting");
+    assertThat(v.statusSince()).as("paused since the call ended").isEqualTo(T0.plusSeconds(45));
   }
 
   @Test

@@ -22,7 +22,11 @@ import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.queue.QueueTerms;
+import io.switchboard.core.routing.Channel;
+import io.switchboard.core.routing.ContactSummary;
+import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
+import io.switchboard.core.routing.WrapUpPolicy;
 import io.switchboard.core.routing.OfferOutcome;
 import io.switchboard.core.testkit.ProbeRefs;
 import io.switchboard.core.testkit.TestClock;
@@ -120,6 +124,13 @@ class CallSessionTest {
     });
   }
 
+  /** An agent's ring of an offer from {@code queue}, as the queue would have made it. */
+  CallSession.Ringing ring(OfferId offer, AgentId agent, QueueId queue, Instant at) {
+    ContactSummary contact = new ContactSummary(C, Channel.VOICE, queue, "0812345", "0701234", AP, ACME, 2, T0, T0);
+    return new CallSession.Ringing(new Offer(offer, contact, at, Duration.ofSeconds(20), true, WrapUpPolicy.none(),
+        terms(null, null), 1), agent, at);
+  }
+
   CallView view() {
     return ((CallSession.Done) call.<CallSession.Reply>runCommand(CallSession.GetState::new).reply()).view();
   }
@@ -127,6 +138,16 @@ class CallSessionTest {
   List<CallSession.Event> journal() {
     return call.persistenceTestKit().persistedInStorage("CallSession|call-1").stream()
         .map(CallSession.Event.class::cast).toList();
+  }
+
+  @Test
+  void aRetriedArrivalGetsTheCallAndADifferentOneIsAConflict() {
+    queued(terms(null, null));
+    var retry = call.<CallSession.Reply>runCommand(rt -> new CallSession.Arrive("0812345", "0701234", rt));
+    assertThat(((CallSession.Done) retry.reply()).view().phase()).isEqualTo(CallPhase.QUEUED);
+    assertThat(retry.events()).isEmpty();
+    var other = call.<CallSession.Reply>runCommand(rt -> new CallSession.Arrive("0812345", "0709999", rt));
+    assertThat(((CallSession.Refused) other.reply()).refusal().code()).isEqualTo(Refusal.Code.CONFLICT);
   }
 
   @Test
@@ -203,8 +224,8 @@ class CallSessionTest {
     queued(terms(null, null));
     OfferId o1 = new OfferId("o1");
     OfferId o2 = new OfferId("o2");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0.plusSeconds(1)));
-    call.runCommand(new CallSession.Ringing(o2, A2, SALES, T0.plusSeconds(1)));
+    call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(1)));
+    call.runCommand(ring(o2, A2, SALES, T0.plusSeconds(1)));
     assertThat(view().phase()).isEqualTo(CallPhase.OFFERED);
     advance(Duration.ofSeconds(4));
     var r = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o2, A2, rt));
@@ -220,6 +241,33 @@ class CallSessionTest {
     // The winner asking again (a lost reply) is told it has the call.
     var again = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o2, A2, rt));
     assertThat(again.reply()).isEqualTo(new CallSession.AnswerGranted(C));
+  }
+
+  @Test
+  void aRingThatOvertakesTheQueuesReplyConfirmsTheCallIsQueued() {
+    arrive(new Queue.Admission(SALES, null, null));
+    replies.receiveMessage();
+    Queue.Enqueue enqueue = next(queue(SALES), Queue.Enqueue.class);
+    OfferId o1 = new OfferId("o1");
+    var early = call.runCommand(ring(o1, A1, SALES, T0.plusMillis(5)));
+    assertThat(early.events()).containsExactly(
+        new CallSession.CallQueued(SALES, T0, terms(null, null), T0),
+        new CallSession.CallOffered(o1, A1, SALES, T0.plusMillis(5)));
+    agent(A1).expectNoMessage(Duration.ofMillis(50));
+    // The queue's own reply arrives late and changes nothing.
+    enqueue.replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
+    var answer = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
+    assertThat(answer.reply()).isEqualTo(new CallSession.AnswerGranted(C));
+    assertThat(journal().stream().filter(e -> e instanceof CallSession.CallQueued)).hasSize(1);
+  }
+
+  @Test
+  void aRingFromAnotherQueueWhileRoutedIsWithdrawn() {
+    arrive(new Queue.Admission(SALES, null, null));
+    replies.receiveMessage();
+    call.runCommand(ring(new OfferId("o9"), A2, OVERFLOW, T0));
+    assertThat(next(agent(A2), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("o9"));
+    assertThat(view().phase()).isEqualTo(CallPhase.ROUTING);
   }
 
   @Test
@@ -246,7 +294,7 @@ class CallSessionTest {
   void hangingUpWhileRingingWithdrawsTheOffer() {
     queued(terms(null, null));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0));
+    call.runCommand(ring(o1, A1, SALES, T0));
     var r = call.<CallSession.Reply>runCommand(CallSession.Hangup::new);
     assertThat(r.events()).containsExactly(
         new CallSession.CallOfferEnded(o1, A1, OfferOutcome.WITHDRAWN, T0),
@@ -271,7 +319,7 @@ class CallSessionTest {
   void aConversationEndsByTheCallerThenWrapUpCompletesTheCall() {
     queued(terms(null, null));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0));
+    call.runCommand(ring(o1, A1, SALES, T0));
     call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
     advance(Duration.ofSeconds(90));
     var hangup = call.<CallSession.Reply>runCommand(CallSession.Hangup::new);
@@ -291,7 +339,7 @@ class CallSessionTest {
   void anAgentHangingUpEndsTheConversation() {
     queued(terms(null, null));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0));
+    call.runCommand(ring(o1, A1, SALES, T0));
     call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
     assertThat(call.runCommand(new CallSession.TalkEnded(A2, T0)).events()).isEmpty();
     var ended = call.runCommand(new CallSession.TalkEnded(A1, T0.plusSeconds(30)));
@@ -303,7 +351,7 @@ class CallSessionTest {
   void afterTheMaxWaitTheCallOverflowsToAnotherQueueKeepingItsSeniority() {
     queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0.plusSeconds(50)));
+    call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(50)));
     advance(Duration.ofSeconds(60));
     next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(OVERFLOW, null, null));
     assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.OVERFLOWED));
@@ -317,7 +365,7 @@ class CallSessionTest {
         new CallSession.CallOfferEnded(o1, A1, OfferOutcome.WITHDRAWN, T0.plusSeconds(60)),
         new CallSession.CallOverflowed(SALES, new OverflowTarget.ToQueue(OVERFLOW), T0.plusSeconds(60)));
     // A late ring from the old queue is withdrawn at once.
-    call.runCommand(new CallSession.Ringing(new OfferId("late"), A2, SALES, T0.plusSeconds(61)));
+    call.runCommand(ring(new OfferId("late"), A2, SALES, T0.plusSeconds(61)));
     assertThat(next(agent(A2), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("late"));
   }
 
@@ -336,7 +384,7 @@ class CallSessionTest {
   void anAnswerWhileTheOverflowIsBeingDecidedWinsAndTheOverflowIsDropped() {
     queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0.plusSeconds(59)));
+    call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(59)));
     advance(Duration.ofSeconds(60));
     Queue.GetAdmission admission = next(queue(OVERFLOW), Queue.GetAdmission.class);
     var answer = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
@@ -391,7 +439,7 @@ class CallSessionTest {
   void agentsThatRestartedLearnWhatBecameOfTheirOfferAndCall() {
     queued(terms(null, null));
     OfferId o1 = new OfferId("o1");
-    call.runCommand(new CallSession.Ringing(o1, A1, SALES, T0));
+    call.runCommand(ring(o1, A1, SALES, T0));
     call.runCommand(new CallSession.CheckOffer(o1, A1));
     assertThat(next(agent(A1), Agent.OfferStatus.class).state()).isEqualTo(CallSession.OfferState.RINGING);
     call.runCommand(new CallSession.CheckOffer(new OfferId("other"), A2));

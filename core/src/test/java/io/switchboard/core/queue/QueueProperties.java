@@ -44,6 +44,7 @@ import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 class QueueProperties {
 
   static final ActorTestKit kit = ActorTestKit.create(EventSourcedBehaviorTestKit.config());
+  static final java.util.concurrent.atomic.AtomicInteger TRIES = new java.util.concurrent.atomic.AtomicInteger();
   static final List<AgentId> AGENTS = List.of(new AgentId("a0"), new AgentId("a1"), new AgentId("a2"), new AgentId("a3"));
 
   @AfterContainer
@@ -91,7 +92,7 @@ class QueueProperties {
   void offersRespectSeniorityAndNeverDoubleBookAnAgent(@ForAll("steps") List<Step> steps) {
     TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
     ProbeRefs refs = new ProbeRefs(kit);
-    QueueId q = new QueueId("q");
+    QueueId q = new QueueId("q" + TRIES.incrementAndGet());
     var queue = EventSourcedBehaviorTestKit.<Queue.Command, Queue.Event, Queue.State>create(kit.system(),
         Queue.create(q, new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE)));
     queue.<Queue.Reply>runCommand(r -> new Queue.Configure(QueueConfig.named("Q"), r));

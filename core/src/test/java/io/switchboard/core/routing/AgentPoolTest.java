@@ -201,7 +201,8 @@ class AgentPoolTest {
     @Test
     void takesBestAndRemovesIt() {
       AgentPool p =
-          pool(Strategy.LONGEST_IDLE, cand("a", 1, 20, 0), cand("b", 1, 10, 0), cand("c", 1, 30, 0));
+          pool(
+              Strategy.LONGEST_IDLE, cand("a", 1, 20, 0), cand("b", 1, 10, 0), cand("c", 1, 30, 0));
       assertThat(taken(p.take(ANY, Set.of()))).isEqualTo("b");
       assertThat(p.contains(id("b"))).isFalse();
       assertThat(taken(p.take(ANY, Set.of()))).isEqualTo("a");
@@ -212,7 +213,8 @@ class AgentPoolTest {
     @Test
     void skipsExcluded() {
       AgentPool p =
-          pool(Strategy.LONGEST_IDLE, cand("a", 1, 20, 0), cand("b", 1, 10, 0), cand("c", 1, 30, 0));
+          pool(
+              Strategy.LONGEST_IDLE, cand("a", 1, 20, 0), cand("b", 1, 10, 0), cand("c", 1, 30, 0));
       assertThat(taken(p.take(ANY, Set.of(id("b"), id("a"))))).isEqualTo("c");
       assertThat(p.take(ANY, Set.of(id("a"), id("b")))).isEmpty();
       assertThat(p.size()).isEqualTo(2);

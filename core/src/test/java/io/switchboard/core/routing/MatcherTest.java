@@ -245,7 +245,8 @@ class MatcherTest {
           pool(Strategy.RING_ALL, agent("x", 1, 50, 0), agent("y", 2, 10, 0), agent("z", 3, 5, 0));
       List<Waiting> ws = senior(waiting("c1", 0, 100), waiting("c2", 0, 50));
       Result r = Matcher.match(ws, p, TIER, NOW);
-      assertThat(r.assignments()).containsExactlyInAnyOrder(a("c1", "x"), a("c1", "y"), a("c1", "z"));
+      assertThat(r.assignments())
+          .containsExactlyInAnyOrder(a("c1", "x"), a("c1", "y"), a("c1", "z"));
       assertThat(p.isEmpty()).isTrue();
       assertThat(r.wakeUpAt()).isEmpty();
     }
@@ -269,7 +270,8 @@ class MatcherTest {
               waiting("c3", 0, 50),
               waiting("c4", 0, 40));
       Result r = Matcher.match(ws, p, Duration.ZERO, NOW);
-      assertThat(r.assignments()).containsExactlyInAnyOrder(a("c1", "z"), a("c2", "y"), a("c3", "x"));
+      assertThat(r.assignments())
+          .containsExactlyInAnyOrder(a("c1", "z"), a("c2", "y"), a("c3", "x"));
       assertThat(p.isEmpty()).isTrue();
     }
 
@@ -373,7 +375,8 @@ class MatcherTest {
     @Test
     void zeroTierDelayMakesEveryLevelEligibleButPrefersLowest() {
       AgentPool p =
-          pool(Strategy.SKILLS, agent("l3", 3, 900, 0), agent("l2", 2, 10, 0), agent("l1", 1, 1, 0));
+          pool(
+              Strategy.SKILLS, agent("l3", 3, 900, 0), agent("l2", 2, 10, 0), agent("l1", 1, 1, 0));
       List<Waiting> ws = senior(waiting("c1", 0, 0), waiting("c2", 0, 0), waiting("c3", 0, 0));
       Result r = Matcher.match(ws, p, Duration.ZERO, NOW);
       assertThat(r.assignments()).containsExactly(a("c1", "l1"), a("c2", "l2"), a("c3", "l3"));
@@ -399,5 +402,22 @@ class MatcherTest {
       assertThat(r.assignments()).isEmpty();
       assertThat(r.wakeUpAt()).isEmpty();
     }
+  }
+
+  @Test
+  void aTierWakeUpCoversAContactWhoseAgentWentToALaterContact() {
+    // c1 excludes A (it just declined), so c2 takes A; c1 is left with only B, whose level
+    // opens for c1 twenty seconds from now: matching must come back then.
+    AgentPool p = pool(Strategy.SKILLS, agent("A", 1, 100, 0), agent("B", 2, 100, 0));
+    Matcher.Result r = Matcher.match(senior(waiting("c1", 0, 10, "A"), waiting("c2", 0, 5)), p, TIER, NOW);
+    assertThat(r.assignments()).containsExactly(a("c2", "A"));
+    assertThat(r.wakeUpAt()).contains(NOW.plusSeconds(20));
+  }
+
+  @Test
+  void aSubMillisecondTierDelayCountsAsNoTiers() {
+    AgentPool p = pool(Strategy.SKILLS, agent("B", 2, 100, 0));
+    Matcher.Result r = Matcher.match(senior(waiting("c1", 0, 0)), p, Duration.ofNanos(500_000), NOW);
+    assertThat(r.assignments()).containsExactly(a("c1", "B"));
   }
 }

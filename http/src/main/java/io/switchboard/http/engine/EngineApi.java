@@ -266,8 +266,9 @@ public final class EngineApi extends AllDirectives {
   private Route reply(CompletionStage<?> reply, StatusCode ok) {
     return onComplete(reply, result -> {
       if (result.isFailure())
-        return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE,
-            "the engine did not answer within " + timeout.toMillis() + " ms; try again", null));
+        return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE, "the engine did not answer within "
+            + timeout.toMillis() + " ms; the command may still take effect: read the state, or repeat it"
+            + " (creating a call again with the same callId and numbers is safe)", null));
       Object r = result.get();
       Refusal refusal = refusalOf(r);
       return refusal != null ? error(ApiError.of(refusal)) : complete(ok, payloadOf(r), Jackson.marshaller(json));
