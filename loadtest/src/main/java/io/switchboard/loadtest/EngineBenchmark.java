@@ -224,6 +224,11 @@ public final class EngineBenchmark {
           .setDataDirectory(tmp.resolve("pgdata"))
           .setCleanDataDirectory(true)
           .setPort(NodeProcess.freePort())
+          // zonky turns durability off for speed; a benchmark of a journal must not.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setServerConfig("max_connections", "100")
           .start();
       try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE switchboard");

@@ -579,9 +579,12 @@ public final class Agent
     if (noWrapUp) events.add(new WrapUpEnded(call, at));
     var effect = Effect().persist(events)
         .thenRun((State after) -> {
-          if (by == EndedBy.AGENT) ctx.refs().call(call).tell(new CallSession.TalkEnded(id, at));
+          // Without wrap-up, "finished" alone tells the call both facts: one write there, not two.
           if (noWrapUp) tellWrapUpFinished(busy, at);
-          else if (deadline != null) timers.startSingleTimer(new WrapUpTimeout(call), untilNow(deadline));
+          else {
+            if (by == EndedBy.AGENT) ctx.refs().call(call).tell(new CallSession.TalkEnded(id, at));
+            if (deadline != null) timers.startSingleTimer(new WrapUpTimeout(call), untilNow(deadline));
+          }
           changed(s, after, by == EndedBy.AGENT ? "call-ended" : "caller-hung-up");
         });
     return replyTo == null ? effect.thenNoReply() : effect.thenReply(replyTo, after -> new Done(view(after)));

@@ -38,18 +38,17 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
@@ -59,9 +58,12 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * first valid answer wins and every other offer is withdrawn, so no call is ever given to two
  * agents. Every step is an event carrying the facts METRICS.md needs.
  *
- * <p>Routing steps that ask other entities (number plan, queue admission, calendar) run before
- * anything is persisted, so an unknown number or queue changes nothing; the call exists from the
- * first write on, and after a restart whatever step was in flight is run again.
+ * <p>A call is written once its queue has taken it: routing asks the number plan, the queue
+ * (admission) and the calendar, then the queue enqueues the contact, and only then does the
+ * session write arrival, routing and queueing in one event batch. So an unknown number or queue
+ * changes nothing, and the session needs no timer of its own while queued: the queue (a
+ * remembered entity) holds the contact, offers it, and tells the session when the maximum wait
+ * is reached. A talking call is driven by its agent. Sessions are therefore not remembered.
  */
 public final class CallSession
     extends EventSourcedBehaviorWithEnforcedReplies<CallSession.Command, CallSession.Event, CallSession.State> {
@@ -104,7 +106,7 @@ public final class CallSession
   /** From the answering agent: it hung up. */
   public record TalkEnded(AgentId agent, Instant at) implements Command {}
 
-  /** From the answering agent: wrap-up is done. */
+  /** From the answering agent: wrap-up is done (or there is none: the conversation ended too). */
   public record WrapUpFinished(AgentId agent, Instant at) implements Command {}
 
   /** From an agent that restarted while its offer rang: is it still valid? */
@@ -113,7 +115,10 @@ public final class CallSession
   /** From an agent that restarted while on (or wrapping up) this call: is it still on? */
   public record CheckCall(AgentId agent) implements Command {}
 
-  /** Sent by sharding to passivate a finished session. */
+  /** From the queue holding the call: it has waited the queue's maximum wait. */
+  public record MaxWaitReached(QueueId queue) implements Command {}
+
+  /** Sent by sharding to passivate the session. */
   public record Stop() implements Command {}
 
   private record NumberResolved(NumberPlan.Reply reply, Throwable failure) implements Command {}
@@ -122,11 +127,7 @@ public final class CallSession
 
   private record CalendarResolved(Routing routing, Calendar.Reply reply, Throwable failure) implements Command {}
 
-  private record EnqueueResolved(QueueId queue, Queue.Reply reply, Throwable failure) implements Command {}
-
-  private record RetryEnqueue() implements Command {}
-
-  private record MaxWaitReached() implements Command {}
+  private record EnqueueResolved(Routing routing, Queue.Reply reply, Throwable failure) implements Command {}
 
   private record PassivateNow() implements Command {}
 
@@ -203,7 +204,10 @@ public final class CallSession
 
   public record NoCall() implements State {}
 
-  /** Routed into a queue, waiting for the queue to confirm. */
+  /**
+   * Routed to a queue but not yet in it. Only ever between the events of one write (an arrival
+   * or an overflow is written together with its queueing or its closed handling).
+   */
   public record Routed(CallFacts facts, QueueId queue) implements State {}
 
   public record Queued(
@@ -212,10 +216,6 @@ public final class CallSession
 
     Optional<OfferRecord> offer(OfferId id) {
       return offers.stream().filter(o -> o.offerId().equals(id)).findFirst();
-    }
-
-    Instant maxWaitDeadline() {
-      return terms.maxWait() == null ? null : enqueuedAt.plus(terms.maxWait());
     }
   }
 
@@ -236,13 +236,12 @@ public final class CallSession
         .init(
             Entity.of(ENTITY_KEY, ec -> create(new CallId(ec.getEntityId()), ctx,
                     self -> ec.getShard().tell(new ClusterSharding.Passivate<>(self))))
-                .withStopMessage(new Stop())
-                .withSettings(ClusterShardingSettings.create(system).withRememberEntities(true)));
+                .withStopMessage(new Stop()));
   }
 
   /**
-   * @param passivate asks the owner to stop this session (sharding's passivation, so a remembered
-   *     entity is forgotten); outside sharding pass {@code self -> self.tell(new Stop())}.
+   * @param passivate asks the owner to stop this session (sharding's passivation); outside
+   *     sharding pass {@code self -> self.tell(new Stop())}.
    */
   public static Behavior<Command> create(CallId id, EngineContext ctx, Consumer<ActorRef<Command>> passivate) {
     return Behaviors.setup(
@@ -259,20 +258,28 @@ public final class CallSession
   private Routing routing;
 
   /**
-   * Why the session is asking for admission: a new arrival (nothing persisted yet) or an overflow
-   * out of {@code from}.
+   * Where routing stands: a new arrival (nothing written yet) or an overflow out of {@code
+   * overflowFrom}. {@code admission} is set once the queue answered admission; {@code enqueueing}
+   * once the session asked the queue to take the contact.
    */
   private record Routing(
       String dialledNumber, String callerNumber, Instant arrivedAt, ActorRef<Reply> replyTo,
-      NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom,
+      NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom, boolean enqueueing,
       List<ActorRef<Reply>> hangups) {
 
     Routing with(NumberPlanEntry e) {
-      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom, hangups);
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom,
+          enqueueing, hangups);
     }
 
     Routing with(Queue.Admission a) {
-      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, hangups);
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, enqueueing,
+          hangups);
+    }
+
+    Routing askingQueue() {
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, admission, overflowFrom, true,
+          hangups);
     }
 
     boolean arrival() {
@@ -316,15 +323,16 @@ public final class CallSession
     b.forAnyState()
         .onCommand(Stop.class, c -> Effect().stop().thenNoReply())
         .onCommand(PassivateNow.class, (s, c) -> {
-          // Only a session with nothing left to do may go: a live call keeps its timers.
+          // Only a session with nothing left to do may go.
           if (routing == null && (s instanceof NoCall || s instanceof Finished)) passivate.accept(context.getSelf());
           return Effect().noReply();
-        });
+        })
+        .onCommand(AdmissionResolved.class, this::onAdmission)
+        .onCommand(CalendarResolved.class, this::onCalendar)
+        .onCommand(EnqueueResolved.class, this::onEnqueued);
     b.forStateType(NoCall.class)
         .onCommand(Arrive.class, this::onArrive)
         .onCommand(NumberResolved.class, this::onNumberResolved)
-        .onCommand(AdmissionResolved.class, this::onAdmission)
-        .onCommand(CalendarResolved.class, this::onCalendar)
         .onCommand(Hangup.class, (s, c) -> {
           if (routing == null) return unknownCall(c.replyTo());
           routing.hangups().add(c.replyTo());
@@ -332,27 +340,18 @@ public final class CallSession
         })
         .onCommand(GetState.class, (s, c) -> unknownCall(c.replyTo()))
         .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused("unknown call " + id)))
-        .onCommand(Ringing.class, (s, c) -> withdraw(c.agent(), c.offerId(), "unknown call"))
+        .onCommand(Ringing.class, this::onRingBeforeWritten)
+        .onCommand(MaxWaitReached.class, (s, c) -> routing == null ? orphan(c.queue()) : Effect().noReply())
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
         .onAnyCommand(c -> Effect().noReply());
-    b.forStateType(Routed.class)
-        .onCommand(EnqueueResolved.class, this::onEnqueued)
-        .onCommand(RetryEnqueue.class, (s, c) -> {
-          enqueue(s);
-          return Effect().noReply();
-        })
-        .onCommand(Hangup.class, (s, c) -> abandon(s.facts(), s.queue(), CallPhase.ROUTING, List.of(), c.replyTo()))
-        .onCommand(Ringing.class, this::onEarlyRing);
     b.forStateType(Queued.class)
         .onCommand(Ringing.class, this::onRinging)
         .onCommand(Answer.class, this::onAnswer)
         .onCommand(OfferFailed.class, this::onOfferFailed)
-        .onCommand(Hangup.class, (s, c) -> abandon(s.facts(), s.queue(),
+        .onCommand(Hangup.class, (s, c) -> abandon(s.queue(),
             s.offers().isEmpty() ? CallPhase.QUEUED : CallPhase.OFFERED, s.offers(), c.replyTo()))
         .onCommand(MaxWaitReached.class, this::onMaxWait)
-        .onCommand(AdmissionResolved.class, this::onAdmission)
-        .onCommand(CalendarResolved.class, this::onCalendar)
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
             s.offer(c.offerId()).filter(o -> o.agent().equals(c.agent())).isPresent()
                 ? OfferState.RINGING : OfferState.WITHDRAWN));
@@ -403,7 +402,8 @@ public final class CallSession
             new Refused(Refusal.conflict("call " + id + " has already ended"))))
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
         .onCommand(Answer.class, c -> Effect().reply(c.replyTo(), new AnswerRefused("the call is not waiting")))
-        .onCommand(Ringing.class, c -> withdraw(c.agent(), c.offerId(), "the call is no longer waiting"))
+        .onCommand(Ringing.class, c -> notWaitingThere(c, "the call is no longer waiting"))
+        .onCommand(MaxWaitReached.class, c -> orphan(c.queue()))
         .onCommand(CheckOffer.class, c -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, c -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
         .onAnyCommand(c -> Effect().noReply());
@@ -421,7 +421,7 @@ public final class CallSession
     if (c.callerNumber() == null || !CALLER.matcher(c.callerNumber()).matches())
       return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("callerNumber",
           "callerNumber must be 1-20 digits, optionally starting with +, or 'anonymous', got " + c.callerNumber())));
-    routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null,
+    routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null, false,
         new ArrayList<>());
     context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
         replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
@@ -452,18 +452,13 @@ public final class CallSession
     if (r.reply() instanceof Queue.Admission admission) {
       routing = routing.with(admission);
       if (admission.calendarId() == null) return decide(s, OpeningStatus.baseHours());
+      Routing asked = routing;
       context.ask(Calendar.Reply.class, ctx.refs().calendar(admission.calendarId()), ctx.settings().askTimeout(),
-          replyTo -> new Calendar.Evaluate(routing.arrival() ? routing.arrivedAt() : ctx.now(), replyTo),
-          (reply, failure) -> new CalendarResolved(routing, reply, failure));
+          replyTo -> new Calendar.Evaluate(asked.arrival() ? asked.arrivedAt() : ctx.now(), replyTo),
+          (reply, failure) -> new CalendarResolved(asked, reply, failure));
       return Effect().noReply();
     }
-    if (!routing.arrival()) {
-      // An overflow target that is not there: the call stays where it is rather than be lost.
-      context.getLog().warn("call {} cannot overflow to queue {} ({}); it stays in its queue", id, r.routing().queue(),
-          r.failure() != null ? r.failure().getMessage() : r.reply());
-      routing = null;
-      return Effect().noReply();
-    }
+    if (!routing.arrival()) return stayAfterFailedOverflow(r.failure(), r.reply());
     Refusal refusal = r.failure() != null
         ? Refusal.conflict("queue " + routing.queue() + " did not answer in time; try again")
         : Refusal.notFound("dialled number " + routing.dialledNumber() + " routes to queue " + routing.queue()
@@ -481,35 +476,85 @@ public final class CallSession
     return decide(s, OpeningStatus.baseHours());
   }
 
-  /** The routing decision is complete: persist it and carry it out. */
+  /** Admission is decided: a closed queue is written now; an open one is asked to take the contact. */
   private ReplyEffect<Event, State> decide(State s, OpeningStatus opening) {
+    Routing r = routing;
+    if (opening.open()) {
+      routing = r.askingQueue();
+      Routing asked = routing;
+      ContactSummary contact = r.arrival()
+          ? new ContactSummary(id, Channel.VOICE, r.queue(), r.dialledNumber(), r.callerNumber(),
+              r.entry().answeringPoint(), r.entry().company(), r.entry().priority(), null, null)
+          : contactOf(((Queued) s).facts(), r.queue());
+      context.ask(Queue.Reply.class, ctx.refs().queue(r.queue()), ctx.settings().askTimeout(),
+          replyTo -> new Queue.Enqueue(contact, replyTo), (reply, failure) -> new EnqueueResolved(asked, reply, failure));
+      return Effect().noReply();
+    }
+    routing = null;
+    Instant now = ctx.now();
+    List<Event> events = new ArrayList<>(leadingEvents(s, r, now));
+    String prompt = opening.prompt() != null ? opening.prompt() : promptOf(r.admission().closedAction());
+    events.add(new CallClosedHandled(r.queue(), ClosedCause.CALENDAR, r.admission().closedAction(),
+        opening.detail(), prompt, r.arrival() ? r.arrivedAt() : now));
+    return written(s, r, events);
+  }
+
+  /** The queue answered the request to take the contact. */
+  private ReplyEffect<Event, State> onEnqueued(State s, EnqueueResolved r) {
+    if (r.routing() != routing) return Effect().noReply();
+    if (r.reply() instanceof Queue.Enqueued q) return queued(s, q.virtualStartAt(), q.terms(), q.enqueuedAt(), null);
+    if (!routing.arrival()) return stayAfterFailedOverflow(r.failure(), r.reply());
+    Refusal refusal = r.failure() != null
+        ? Refusal.conflict("queue " + routing.queue() + " did not take the call in time; try again")
+        : ((Queue.Refused) r.reply()).refusal();
+    return giveUp(refusal);
+  }
+
+  /**
+   * The contact is in the routed queue: write the arrival (or overflow) with its queueing, and
+   * with the first ring when that ring overtook the queue's reply.
+   */
+  private ReplyEffect<Event, State> queued(State s, Instant virtualStart, QueueTerms terms, Instant enqueuedAt,
+      Ringing ring) {
     Routing r = routing;
     routing = null;
     Instant now = ctx.now();
+    List<Event> events = new ArrayList<>(leadingEvents(s, r, now));
+    events.add(new CallQueued(r.queue(), virtualStart, terms, enqueuedAt));
+    if (ring != null) events.add(new CallOffered(ring.offerId(), ring.agent(), r.queue(), ring.at()));
+    List<OfferRecord> ringing = ring == null ? List.of() : List.of(new OfferRecord(ring.offerId(), ring.agent(), ring.at()));
+    if (!r.hangups().isEmpty()) {
+      ringing.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+      events.add(new CallAbandoned(r.queue(), ring == null ? CallPhase.QUEUED : CallPhase.OFFERED, now));
+    }
+    return written(s, r, events, ringing);
+  }
+
+  /** What an arrival or an overflow writes before its queueing or closed handling. */
+  private List<Event> leadingEvents(State s, Routing r, Instant now) {
     List<Event> events = new ArrayList<>();
-    List<OfferRecord> offers = List.of();
     if (r.arrival()) {
       events.add(new CallArrived(id, r.dialledNumber(), r.callerNumber(), r.arrivedAt()));
       events.add(new CallRouted(r.entry().answeringPoint(), r.entry().company(), r.queue(), r.entry().priority(),
           r.arrivedAt()));
     } else {
-      if (!(s instanceof Queued q)) return Effect().noReply();
-      offers = q.offers();
-      offers.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
+      ((Queued) s).offers().forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
       events.add(new CallOverflowed(r.overflowFrom(), new OverflowTarget.ToQueue(r.queue()), now));
     }
-    boolean open = opening.open();
-    if (!open) {
-      String prompt = opening.prompt() != null ? opening.prompt() : promptOf(r.admission().closedAction());
-      events.add(new CallClosedHandled(r.queue(), ClosedCause.CALENDAR, r.admission().closedAction(),
-          opening.detail(), prompt, r.arrival() ? r.arrivedAt() : now));
-    }
-    boolean hungUp = open && !r.hangups().isEmpty();
-    if (hungUp) events.add(new CallAbandoned(r.queue(), CallPhase.ROUTING, now));
-    List<OfferRecord> withdrawn = offers;
+    return events;
+  }
+
+  private ReplyEffect<Event, State> written(State s, Routing r, List<Event> events) {
+    return written(s, r, events, List.of());
+  }
+
+  /** Persists a routing outcome; {@code abandonedRings}: rings of the routed queue the caller left. */
+  private ReplyEffect<Event, State> written(State s, Routing r, List<Event> events, List<OfferRecord> abandonedRings) {
+    List<OfferRecord> leftBehind = s instanceof Queued q ? q.offers() : List.of();
     var effect = Effect().persist(events).thenRun((State after) -> {
-      if (!r.arrival()) leaveQueue(r.overflowFrom(), LeaveReason.OVERFLOWED, withdrawn, "moved to queue " + r.queue());
-      if (after instanceof Routed routed) enqueue(routed);
+      if (!r.arrival()) leaveQueue(r.overflowFrom(), LeaveReason.OVERFLOWED, leftBehind, "moved to queue " + r.queue());
+      if (after instanceof Finished f && f.outcome() == CallOutcome.ABANDONED)
+        leaveQueue(r.queue(), LeaveReason.ABANDONED, abandonedRings, "the caller hung up");
       if (after instanceof Finished) finished(after);
       else changed(after);
       for (ActorRef<Reply> h : r.hangups()) h.tell(new Done(view(after)));
@@ -525,53 +570,55 @@ public final class CallSession
     return Effect().reply(r.replyTo(), new Refused(refusal));
   }
 
-  private void enqueue(Routed s) {
-    ContactSummary contact = new ContactSummary(id, Channel.VOICE, s.queue(), s.facts().dialledNumber(),
-        s.facts().callerNumber(), s.facts().answeringPoint(), s.facts().company(), s.facts().priority(),
-        s.facts().virtualStartAt(), null);
-    context.ask(Queue.Reply.class, ctx.refs().queue(s.queue()), ctx.settings().askTimeout(),
-        replyTo -> new Queue.Enqueue(contact, replyTo),
-        (reply, failure) -> new EnqueueResolved(s.queue(), reply, failure));
-  }
-
-  private ReplyEffect<Event, State> onEnqueued(Routed s, EnqueueResolved r) {
-    if (!r.queue().equals(s.queue())) return Effect().noReply();
-    if (r.reply() instanceof Queue.Enqueued q) {
-      return Effect().persist(new CallQueued(s.queue(), q.virtualStartAt(), q.terms(), q.enqueuedAt()))
-          .thenRun((State after) -> {
-            armMaxWait(after);
-            changed(after);
-          })
-          .thenNoReply();
-    }
-    // The call is persisted and must not be lost: keep trying until the queue takes it.
-    context.getLog().warn("queue {} did not take call {} ({}); retrying", s.queue(), id,
-        r.failure() != null ? r.failure().getMessage() : r.reply());
-    timers.startSingleTimer(RetryEnqueue.class, new RetryEnqueue(), ctx.settings().retryInterval());
+  private ReplyEffect<Event, State> stayAfterFailedOverflow(Throwable failure, Object reply) {
+    // The target is not there or silent: the call stays where it is rather than be lost; its
+    // queue tells it again later.
+    context.getLog().warn("call {} cannot overflow to queue {} ({}); it stays in its queue", id, routing.queue(),
+        failure != null ? failure.getMessage() : reply);
+    routing = null;
     return Effect().noReply();
   }
 
-  /**
-   * The queue offers a contact the moment it has queued it, so a ring can overtake the queue's
-   * own reply: a ring from the queue this call is entering is that queue's confirmation.
-   */
-  private ReplyEffect<Event, State> onEarlyRing(Routed s, Ringing c) {
-    if (!c.queue().equals(s.queue())) return withdraw(c.agent(), c.offerId(), "the call is being routed");
-    ContactSummary contact = c.offer().contact();
-    return Effect().persist(List.of(
-            new CallQueued(s.queue(), contact.virtualStartAt(), c.offer().terms(), contact.enqueuedAt()),
-            new CallOffered(c.offerId(), c.agent(), c.queue(), c.at())))
-        .thenRun((State after) -> {
-          armMaxWait(after);
-          changed(after);
-        })
-        .thenNoReply();
+  private ContactSummary contactOf(CallFacts f, QueueId queue) {
+    return new ContactSummary(id, Channel.VOICE, queue, f.dialledNumber(), f.callerNumber(), f.answeringPoint(),
+        f.company(), f.priority(), f.virtualStartAt(), null);
   }
 
   // ------------------------------------------------ offers and answers
 
+  /**
+   * A ring for a call with nothing written: either the ring overtook the queue's reply (the
+   * queue took the contact; write it now), or the session never wrote the contact the queue
+   * holds (it gave up, or crashed first): the queue drops it.
+   */
+  private ReplyEffect<Event, State> onRingBeforeWritten(NoCall s, Ringing c) {
+    if (routing != null && routing.enqueueing() && c.queue().equals(routing.queue())) {
+      ContactSummary contact = c.offer().contact();
+      return queued(s, contact.virtualStartAt(), c.offer().terms(), contact.enqueuedAt(), c);
+    }
+    withdraw(c.agent(), c.offerId(), "unknown call");
+    return routing == null ? orphan(c.queue()) : Effect().noReply();
+  }
+
+  /** A queue holds this call although it does not wait there (any more): it drops it. */
+  private ReplyEffect<Event, State> orphan(QueueId queue) {
+    context.getLog().info("queue {} holds call {} that does not wait there; it drops it", queue, id);
+    ctx.refs().queue(queue).tell(new Queue.Dequeue(id, LeaveReason.ORPHANED));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> notWaitingThere(Ringing c, String why) {
+    withdraw(c.agent(), c.offerId(), why);
+    return orphan(c.queue());
+  }
+
   private ReplyEffect<Event, State> onRinging(Queued s, Ringing c) {
-    if (!c.queue().equals(s.queue())) return withdraw(c.agent(), c.offerId(), "the call moved to queue " + s.queue());
+    if (routing != null && routing.enqueueing() && c.queue().equals(routing.queue())) {
+      // The overflow's target took the contact and already rings it.
+      ContactSummary contact = c.offer().contact();
+      return queued(s, contact.virtualStartAt(), c.offer().terms(), contact.enqueuedAt(), c);
+    }
+    if (!c.queue().equals(s.queue())) return notWaitingThere(c, "the call moved to queue " + s.queue());
     if (s.offer(c.offerId()).isPresent()) return Effect().noReply();
     return Effect().persist(new CallOffered(c.offerId(), c.agent(), c.queue(), c.at()))
         .thenRun(this::changed)
@@ -581,6 +628,7 @@ public final class CallSession
   private ReplyEffect<Event, State> onAnswer(Queued s, Answer c) {
     Optional<OfferRecord> offer = s.offer(c.offerId()).filter(o -> o.agent().equals(c.agent()));
     if (offer.isEmpty()) return Effect().reply(c.replyTo(), new AnswerRefused("the offer was withdrawn"));
+    routing = null; // an answer ends any overflow being decided
     Instant now = ctx.now();
     List<OfferRecord> others = s.offers().stream().filter(o -> !o.offerId().equals(c.offerId())).toList();
     List<Event> events = new ArrayList<>();
@@ -589,7 +637,6 @@ public final class CallSession
     return Effect().persist(events)
         .thenRun((State after) -> {
           leaveQueue(s.queue(), LeaveReason.ANSWERED, others, "answered by another agent");
-          timers.cancel(MaxWaitReached.class);
           changed(after);
         })
         .thenReply(c.replyTo(), after -> new AnswerGranted(id));
@@ -602,8 +649,9 @@ public final class CallSession
         .thenNoReply();
   }
 
-  private ReplyEffect<Event, State> abandon(
-      CallFacts facts, QueueId queue, CallPhase phase, List<OfferRecord> offers, ActorRef<Reply> replyTo) {
+  private ReplyEffect<Event, State> abandon(QueueId queue, CallPhase phase, List<OfferRecord> offers,
+      ActorRef<Reply> replyTo) {
+    routing = null; // a hang-up ends any overflow being decided
     Instant now = ctx.now();
     List<Event> events = new ArrayList<>();
     offers.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
@@ -618,13 +666,8 @@ public final class CallSession
 
   // ------------------------------------------------ overflow
 
-  private void armMaxWait(State s) {
-    if (s instanceof Queued q && q.maxWaitDeadline() != null)
-      timers.startSingleTimer(MaxWaitReached.class, new MaxWaitReached(), until(q.maxWaitDeadline()));
-  }
-
   private ReplyEffect<Event, State> onMaxWait(Queued s, MaxWaitReached c) {
-    if (routing != null || s.terms().overflow() == null) return Effect().noReply();
+    if (!c.queue().equals(s.queue()) || routing != null || s.terms().overflow() == null) return Effect().noReply();
     Instant now = ctx.now();
     if (s.terms().overflow() instanceof OverflowTarget.Close close) {
       List<Event> events = new ArrayList<>();
@@ -646,7 +689,7 @@ public final class CallSession
       return Effect().noReply();
     }
     routing = new Routing(s.facts().dialledNumber(), s.facts().callerNumber(), s.facts().arrivedAt(), null, null,
-        target, null, s.queue(), new ArrayList<>());
+        target, null, s.queue(), false, new ArrayList<>());
     askAdmission(routing);
     return Effect().noReply();
   }
@@ -688,11 +731,6 @@ public final class CallSession
     ctx.notifier().publish(new Notification.CallChanged(id, view(after), ctx.now()));
   }
 
-  private Duration until(Instant deadline) {
-    Duration d = Duration.between(ctx.now(), deadline);
-    return d.isNegative() ? Duration.ZERO : d;
-  }
-
   private static String promptOf(ClosedAction action) {
     return action instanceof ClosedAction.NightMessage m ? m.prompt() : null;
   }
@@ -704,17 +742,13 @@ public final class CallSession
     return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
   }
 
-  /** Re-runs the step that was in flight when the session stopped. */
+  /** Re-sends what the session last told others, in case it was lost with a node. */
   private void onRecovered(State state) {
-    if (state instanceof Routed r) enqueue(r);
-    else if (state instanceof Queued q) armMaxWait(q);
-    else if (state instanceof Talking t) ctx.refs().queue(t.queue()).tell(new Queue.Dequeue(id, LeaveReason.ANSWERED));
+    if (state instanceof Talking t) ctx.refs().queue(t.queue()).tell(new Queue.Dequeue(id, LeaveReason.ANSWERED));
     else if (state instanceof WrappingUp w && w.endedBy() == EndedBy.CALLER)
       ctx.refs().agent(w.agent()).tell(new Agent.CallerHungUp(id, w.endedAt()));
-    else if (state instanceof Finished) timers.startSingleTimer(PassivateNow.class, new PassivateNow(),
-        ctx.settings().finishedLinger());
-    else if (state instanceof NoCall) timers.startSingleTimer(PassivateNow.class, new PassivateNow(),
-        ctx.settings().finishedLinger());
+    else if (state instanceof Finished || state instanceof NoCall)
+      timers.startSingleTimer(PassivateNow.class, new PassivateNow(), ctx.settings().finishedLinger());
   }
 
   // ---------------------------------------------------------------- events

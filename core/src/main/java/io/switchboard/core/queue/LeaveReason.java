@@ -4,5 +4,7 @@ package io.switchboard.core.queue;
 public enum LeaveReason {
   ANSWERED,
   ABANDONED,
-  OVERFLOWED
+  OVERFLOWED,
+  /** Its call session never wrote it (it gave up, or died first) or it no longer waits here. */
+  ORPHANED
 }

@@ -8,6 +8,7 @@ import io.switchboard.core.agent.Agent;
 import io.switchboard.core.agent.AgentId;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.CallSession;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.routing.AgentPool;
 import io.switchboard.core.routing.ContactSummary;
@@ -141,6 +142,9 @@ public final class Queue
   public static final class Active implements State {
     private QueueConfig config;
     private final TreeSet<ContactSummary> waiting = new TreeSet<>(ContactSummary.SENIORITY);
+    /** The same contacts by time in this queue, for the max wait. */
+    private final TreeSet<ContactSummary> byArrival = new TreeSet<>(
+        java.util.Comparator.comparing(ContactSummary::enqueuedAt).thenComparing(ContactSummary::callId));
     private final Map<CallId, ContactSummary> byCall = new HashMap<>();
     private final TreeMap<AgentId, Integer> members = new TreeMap<>();
 
@@ -150,6 +154,20 @@ public final class Queue
 
     public QueueConfig config() {
       return config;
+    }
+
+    void add(ContactSummary c) {
+      waiting.add(c);
+      byArrival.add(c);
+      byCall.put(c.callId(), c);
+    }
+
+    void remove(CallId call) {
+      ContactSummary c = byCall.remove(call);
+      if (c != null) {
+        waiting.remove(c);
+        byArrival.remove(c);
+      }
     }
 
     public Optional<ContactSummary> waiting(CallId callId) {
@@ -173,10 +191,7 @@ public final class Queue
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static Active of(Snapshot s) {
       Active a = new Active(s.config());
-      s.waiting().forEach(c -> {
-        a.waiting.add(c);
-        a.byCall.put(c.callId(), c);
-      });
+      s.waiting().forEach(a::add);
       a.members.putAll(s.members());
       return a;
     }
@@ -429,6 +444,7 @@ public final class Queue
   /** Offers waiting contacts to free agents as the strategy says; returns the offers made. */
   private List<Matcher.Assignment> match(Active s) {
     Instant now = ctx.now();
+    Instant maxWaitCheck = maxWaits(s, now);
     List<Matcher.Assignment> made = List.of();
     if (!dispatch.pool.isEmpty() && !s.waiting.isEmpty()) {
       Matcher.Result result = Matcher.match(() -> waitingView(s), dispatch.pool, s.config().tierDelay(), now);
@@ -446,10 +462,39 @@ public final class Queue
     } else {
       dispatch.tierWake = null;
     }
-    dispatch.nextWake().ifPresentOrElse(
-        at -> timers.startSingleTimer(Wake.class, new Wake(), durationUntil(at)),
-        () -> timers.cancel(Wake.class));
+    Instant wake = dispatch.nextWake().orElse(null);
+    if (maxWaitCheck != null && (wake == null || maxWaitCheck.isBefore(wake))) wake = maxWaitCheck;
+    if (wake != null) timers.startSingleTimer(Wake.class, new Wake(), durationUntil(wake));
+    else timers.cancel(Wake.class);
     return made;
+  }
+
+  /**
+   * Tells the call sessions whose maximum wait has passed (again every retry interval while
+   * they stay: the session decides, and a message can be lost with a node). Returns when to
+   * look again.
+   */
+  private Instant maxWaits(Active s, Instant now) {
+    Duration max = s.config().maxWait();
+    if (max == null) return null;
+    Duration again = ctx.settings().retryInterval();
+    Instant next = null;
+    for (ContactSummary c : s.byArrival) {
+      Instant deadline = c.enqueuedAt().plus(max);
+      if (deadline.isAfter(now)) {
+        if (next == null || deadline.isBefore(next)) next = deadline;
+        break;
+      }
+      Instant told = dispatch.maxWaitTold.get(c.callId());
+      if (told == null || !told.plus(again).isAfter(now)) {
+        ctx.refs().call(c.callId()).tell(new CallSession.MaxWaitReached(id));
+        dispatch.maxWaitTold.put(c.callId(), now);
+        told = now;
+      }
+      Instant retell = told.plus(again);
+      if (next == null || retell.isBefore(next)) next = retell;
+    }
+    return next;
   }
 
   private Iterator<Matcher.Waiting> waitingView(Active s) {
@@ -486,6 +531,7 @@ public final class Queue
       if (state instanceof Active a) {
         dispatch.restrategize(a.config().strategy());
         askMembers(a);
+        match(a);
       }
     }).build();
   }
@@ -504,11 +550,9 @@ public final class Queue
       }
       Active a = (Active) state;
       if (event instanceof ContactQueued e) {
-        a.waiting.add(e.contact());
-        a.byCall.put(e.contact().callId(), e.contact());
+        a.add(e.contact());
       } else if (event instanceof ContactLeft e) {
-        ContactSummary c = a.byCall.remove(e.callId());
-        if (c != null) a.waiting.remove(c);
+        a.remove(e.callId());
       } else if (event instanceof MemberJoined e) {
         a.members.put(e.agentId(), e.level());
       } else if (event instanceof MemberLeft e) {
@@ -576,6 +620,7 @@ public final class Queue
     final Map<CallId, Set<AgentId>> offeredByCall = new HashMap<>();
     final Map<AgentId, OfferId> offerByAgent = new HashMap<>();
     final Map<CallId, Map<AgentId, Instant>> cooloffs = new HashMap<>();
+    final Map<CallId, Instant> maxWaitTold = new HashMap<>();
     Instant tierWake;
 
     void restrategize(Strategy strategy) {
@@ -632,6 +677,7 @@ public final class Queue
         if (o != null) end(o);
       }
       cooloffs.remove(call);
+      maxWaitTold.remove(call);
     }
 
     void expire(Instant now) {

@@ -106,15 +106,15 @@ class CallSessionTest {
     return new QueueTerms(maxWait, overflow, Duration.ofSeconds(20), Duration.ofSeconds(5));
   }
 
-  /** Arrived, routed and queued in sales with these terms. */
+  /** Arrived, routed and queued in sales with these terms: written once the queue took it. */
   void queued(QueueTerms terms) {
     arrive(new Queue.Admission(SALES, null, new ClosedAction.NightMessage("closed")));
-    assertThat(replies.receiveMessage()).isInstanceOf(CallSession.Done.class);
     Queue.Enqueue enqueue = next(queue(SALES), Queue.Enqueue.class);
     assertThat(enqueue.contact().callId()).isEqualTo(C);
     assertThat(enqueue.contact().priority()).isEqualTo(2);
+    assertThat(journal()).as("nothing written before the queue takes the call").isEmpty();
     enqueue.replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms));
-    awaitPhase(CallPhase.QUEUED);
+    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.QUEUED);
   }
 
   void awaitPhase(CallPhase phase) {
@@ -215,8 +215,8 @@ class CallSessionTest {
     arrive(new Queue.Admission(SALES, cal, new ClosedAction.NightMessage("night")));
     next(refs.calendarProbe(cal), Calendar.Evaluate.class);
     advance(TestSettings.defaults().askTimeout());
-    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.ROUTING);
-    next(queue(SALES), Queue.Enqueue.class);
+    next(queue(SALES), Queue.Enqueue.class).replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
+    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.QUEUED);
   }
 
   @Test
@@ -246,13 +246,15 @@ class CallSessionTest {
   @Test
   void aRingThatOvertakesTheQueuesReplyConfirmsTheCallIsQueued() {
     arrive(new Queue.Admission(SALES, null, null));
-    replies.receiveMessage();
     Queue.Enqueue enqueue = next(queue(SALES), Queue.Enqueue.class);
     OfferId o1 = new OfferId("o1");
-    var early = call.runCommand(ring(o1, A1, SALES, T0.plusMillis(5)));
-    assertThat(early.events()).containsExactly(
+    call.runCommand(ring(o1, A1, SALES, T0.plusMillis(5)));
+    assertThat(journal()).containsExactly(
+        new CallSession.CallArrived(C, "0812345", "0701234", T0),
+        new CallSession.CallRouted(AP, ACME, SALES, 2, T0),
         new CallSession.CallQueued(SALES, T0, terms(null, null), T0),
         new CallSession.CallOffered(o1, A1, SALES, T0.plusMillis(5)));
+    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.OFFERED);
     agent(A1).expectNoMessage(Duration.ofMillis(50));
     // The queue's own reply arrives late and changes nothing.
     enqueue.replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
@@ -262,12 +264,12 @@ class CallSessionTest {
   }
 
   @Test
-  void aRingFromAnotherQueueWhileRoutedIsWithdrawn() {
+  void aRingFromAnotherQueueWhileRoutingIsWithdrawn() {
     arrive(new Queue.Admission(SALES, null, null));
-    replies.receiveMessage();
+    next(queue(SALES), Queue.Enqueue.class);
     call.runCommand(ring(new OfferId("o9"), A2, OVERFLOW, T0));
     assertThat(next(agent(A2), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("o9"));
-    assertThat(view().phase()).isEqualTo(CallPhase.ROUTING);
+    assertThat(journal()).isEmpty();
   }
 
   @Test
@@ -303,16 +305,45 @@ class CallSessionTest {
   }
 
   @Test
-  void hangingUpWhileTheCallIsStillBeingRoutedIsRecordedAsAnAbandonOnceRouted() {
+  void hangingUpWhileTheCallIsStillBeingRoutedIsRecordedAsAnAbandonOnceQueued() {
     call.runCommand(new CallSession.Arrive("0812345", "0701234", replies.ref()));
     TestProbe<CallSession.Reply> hangup = kit.createTestProbe(CallSession.Reply.class);
     next(refs.numberPlanProbe(), NumberPlan.Resolve.class).replyTo().tell(new NumberPlan.Resolved(ENTRY));
     call.runCommand(new CallSession.Hangup(hangup.ref()));
     next(queue(SALES), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(SALES, null, null));
+    next(queue(SALES), Queue.Enqueue.class).replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
     assertThat(((CallSession.Done) hangup.receiveMessage()).view().outcome()).isEqualTo(CallOutcome.ABANDONED);
     assertThat(((CallSession.Done) replies.receiveMessage()).view().outcome()).isEqualTo(CallOutcome.ABANDONED);
-    assertThat(journal()).last().isEqualTo(new CallSession.CallAbandoned(SALES, CallPhase.ROUTING, T0));
-    queue(SALES).expectNoMessage(Duration.ofMillis(50));
+    assertThat(journal()).last().isEqualTo(new CallSession.CallAbandoned(SALES, CallPhase.QUEUED, T0));
+    assertThat(next(queue(SALES), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.ABANDONED);
+  }
+
+  @Test
+  void aQueueThatDoesNotTakeTheCallInTimeIsReportedAndARetryWorks() {
+    arrive(new Queue.Admission(SALES, null, null));
+    next(queue(SALES), Queue.Enqueue.class);
+    advance(TestSettings.defaults().askTimeout());
+    CallSession.Refused refused = (CallSession.Refused) replies.receiveMessage();
+    assertThat(refused.refusal().message()).contains("did not take the call in time; try again");
+    assertThat(journal()).isEmpty();
+    // The session stops; the caller's retry (same call id) routes again and the queue takes it.
+    var retry = EventSourcedBehaviorTestKit.<CallSession.Command, CallSession.Event, CallSession.State>create(
+        kit.system(), CallSession.create(C, new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE),
+            self -> self.tell(new CallSession.Stop())));
+    retry.runCommand(new CallSession.Arrive("0812345", "0701234", replies.ref()));
+    next(refs.numberPlanProbe(), NumberPlan.Resolve.class).replyTo().tell(new NumberPlan.Resolved(ENTRY));
+    next(queue(SALES), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(SALES, null, null));
+    next(queue(SALES), Queue.Enqueue.class).replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
+    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.QUEUED);
+  }
+
+  @Test
+  void aQueueHoldingACallWhoseSessionNeverWroteItDropsItOnItsFirstRing() {
+    // The session gave up (or died) after the queue took the contact: nothing was written.
+    call.runCommand(ring(new OfferId("o1"), A1, SALES, T0));
+    assertThat(next(agent(A1), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("o1"));
+    assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.ORPHANED));
+    assertThat(journal()).isEmpty();
   }
 
   @Test
@@ -353,27 +384,35 @@ class CallSessionTest {
     OfferId o1 = new OfferId("o1");
     call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(50)));
     advance(Duration.ofSeconds(60));
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
     next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(OVERFLOW, null, null));
-    assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.OVERFLOWED));
-    assertThat(next(agent(A1), Agent.OfferWithdrawn.class).offerId()).isEqualTo(o1);
     Queue.Enqueue enqueue = next(queue(OVERFLOW), Queue.Enqueue.class);
     assertThat(enqueue.contact().virtualStartAt()).isEqualTo(T0);
+    // Until the target takes it the call stays where it is.
+    assertThat(view().queue()).isEqualTo(SALES);
     enqueue.replyTo().tell(new Queue.Enqueued(OVERFLOW, T0.plusSeconds(60), T0, 3, terms(null, null)));
-    awaitPhase(CallPhase.QUEUED);
-    assertThat(view().queue()).isEqualTo(OVERFLOW);
+    assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.OVERFLOWED));
+    assertThat(next(agent(A1), Agent.OfferWithdrawn.class).offerId()).isEqualTo(o1);
+    CallView v = view();
+    assertThat(v.queue()).isEqualTo(OVERFLOW);
+    assertThat(v.phase()).isEqualTo(CallPhase.QUEUED);
+    assertThat(v.virtualStartAt()).isEqualTo(T0);
     assertThat(journal()).contains(
         new CallSession.CallOfferEnded(o1, A1, OfferOutcome.WITHDRAWN, T0.plusSeconds(60)),
         new CallSession.CallOverflowed(SALES, new OverflowTarget.ToQueue(OVERFLOW), T0.plusSeconds(60)));
-    // A late ring from the old queue is withdrawn at once.
+    // A late ring from the old queue is withdrawn, and that queue told to drop the call.
     call.runCommand(ring(new OfferId("late"), A2, SALES, T0.plusSeconds(61)));
     assertThat(next(agent(A2), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("late"));
+    assertThat(next(queue(SALES), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.ORPHANED);
+    // Another max-wait notice from the old queue changes nothing but that queue's list.
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    assertThat(view().queue()).isEqualTo(OVERFLOW);
   }
 
   @Test
   void afterTheMaxWaitTheCallCanLeaveWithAClosedAction() {
     queued(terms(Duration.ofSeconds(120), new OverflowTarget.Close(new ClosedAction.Voicemail("sales-vm"))));
-    advance(Duration.ofSeconds(120));
-    awaitPhase(CallPhase.FINISHED);
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
     CallView v = view();
     assertThat(v.outcome()).isEqualTo(CallOutcome.OVERFLOWED);
     assertThat(v.closedAction()).isEqualTo(new ClosedAction.Voicemail("sales-vm"));
@@ -381,11 +420,27 @@ class CallSessionTest {
   }
 
   @Test
+  void anOverflowIntoAClosedQueueEndsWithThatQueuesClosedAction() {
+    CalendarId cal = new CalendarId("never");
+    queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo()
+        .tell(new Queue.Admission(OVERFLOW, cal, new ClosedAction.Forward("+46812345")));
+    next(refs.calendarProbe(cal), Calendar.Evaluate.class).replyTo()
+        .tell(new Calendar.Status(OpeningStatus.outsideBaseHours()));
+    CallView v = view();
+    assertThat(v.outcome()).isEqualTo(CallOutcome.CLOSED);
+    assertThat(v.closedAction()).isEqualTo(new ClosedAction.Forward("+46812345"));
+    assertThat(next(queue(SALES), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.OVERFLOWED);
+    queue(OVERFLOW).expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
   void anAnswerWhileTheOverflowIsBeingDecidedWinsAndTheOverflowIsDropped() {
     queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
     OfferId o1 = new OfferId("o1");
     call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(59)));
-    advance(Duration.ofSeconds(60));
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
     Queue.GetAdmission admission = next(queue(OVERFLOW), Queue.GetAdmission.class);
     var answer = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
     assertThat(answer.reply()).isEqualTo(new CallSession.AnswerGranted(C));
@@ -397,42 +452,9 @@ class CallSessionTest {
   @Test
   void aCallNeverOverflowsBackIntoAQueueItWasIn() {
     queued(terms(Duration.ofSeconds(30), new OverflowTarget.ToQueue(SALES)));
-    advance(Duration.ofSeconds(30));
+    call.runCommand(new CallSession.MaxWaitReached(SALES));
     queue(SALES).expectNoMessage(Duration.ofMillis(100));
     assertThat(view().phase()).isEqualTo(CallPhase.QUEUED);
-  }
-
-  @Test
-  void afterARestartWhileRoutedTheCallIsEnqueuedAgain() {
-    arrive(new Queue.Admission(SALES, null, null));
-    replies.receiveMessage();
-    next(queue(SALES), Queue.Enqueue.class);
-    call.restart();
-    Queue.Enqueue again = next(queue(SALES), Queue.Enqueue.class);
-    assertThat(again.contact().callId()).isEqualTo(C);
-  }
-
-  @Test
-  void aQueueThatDoesNotTakeTheCallIsAskedAgainUntilItDoes() {
-    arrive(new Queue.Admission(SALES, null, null));
-    replies.receiveMessage();
-    next(queue(SALES), Queue.Enqueue.class);
-    advance(TestSettings.defaults().askTimeout());
-    advance(TestSettings.defaults().retryInterval());
-    next(queue(SALES), Queue.Enqueue.class).replyTo()
-        .tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
-    awaitPhase(CallPhase.QUEUED);
-  }
-
-  @Test
-  void afterARestartWhileQueuedTheMaxWaitStillFiresAtTheOriginalDeadline() {
-    queued(terms(Duration.ofSeconds(60), new OverflowTarget.Close(new ClosedAction.Forward("+46812345"))));
-    advance(Duration.ofSeconds(40));
-    call.restart();
-    advance(Duration.ofSeconds(19));
-    assertThat(view().phase()).isEqualTo(CallPhase.QUEUED);
-    advance(Duration.ofSeconds(1));
-    awaitPhase(CallPhase.FINISHED);
   }
 
   @Test

