@@ -131,7 +131,6 @@ public final class EngineBenchmark {
   static final class AgentTrack {
     final String id;
     String status;
-    Instant freeAt;
 
     AgentTrack(String id) {
       this.id = id;
@@ -470,7 +469,8 @@ public final class EngineBenchmark {
   // ---------------------------------------------------------------- the event stream
 
   private void openEventStream() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(eventsApi.uri("/events?types=agent,call"))
+    HttpRequest req = HttpRequest.newBuilder(eventsApi.uri("/events?types=agent,call&phases=FINISHED"
+            + "&causes=offer,connected,offer-missed,offer-withdrawn,logged-in,login-replaced"))
         .header("Accept", "text/event-stream")
         .GET()
         .build();
@@ -561,14 +561,7 @@ public final class EngineBenchmark {
     JsonNode view = n.path("view");
     String cause = n.path("cause").asText();
     AgentTrack a = agentTracks.computeIfAbsent(id, AgentTrack::new);
-    String status = view.path("status").asText();
-    if ("READY".equals(status) && !"READY".equals(a.status)) {
-      // When it became free. The view's statusSince of a READY agent is when it became ready
-      // (login or end of a pause), not when its last call ended; the notification's "at" is
-      // stamped right after the agent told its queues it is free. The later of the two.
-      a.freeAt = later(instant(view.path("statusSince")), instant(n.path("at")));
-    }
-    a.status = status;
+    a.status = view.path("status").asText();
     switch (cause) {
       case "logged-in", "login-replaced" -> loggedInSeen.incrementAndGet();
       case "offer" -> onOffer(a, view);
@@ -587,7 +580,8 @@ public final class EngineBenchmark {
       if (!offersSeen.add(offerId)) continue;
       String callId = offer.path("contact").path("callId").asText();
       synchronized (offerSamples) {
-        offerSamples.add(new OfferSample(callId, instant(c.path("since")), a.freeAt));
+        // When the agent last became free: carried by the view itself.
+        offerSamples.add(new OfferSample(callId, instant(c.path("since")), instant(view.path("availableSince"))));
       }
       offers.increment();
       accept(a.id, offerId, callId);

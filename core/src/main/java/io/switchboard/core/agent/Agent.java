@@ -965,11 +965,11 @@ public final class Agent
         default -> s.contacts().stream().map(AgentContact::since).max(Comparator.naturalOrder()).orElseThrow();
       };
       return new AgentView(id, s.config().name(), status, s.ready() ? null : s.pauseReason(), since,
-          s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config());
+          s.availableSince(), s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config());
     }
     if (state instanceof LoggedOutState s)
-      return new AgentView(id, s.config().name(), AgentStatus.LOGGED_OUT, null, s.since(), null, List.of(),
+      return new AgentView(id, s.config().name(), AgentStatus.LOGGED_OUT, null, s.since(), null, null, List.of(),
           List.of(), s.today().on(today), s.config());
-    return new AgentView(id, null, AgentStatus.LOGGED_OUT, null, null, null, List.of(), List.of(), 0, null);
+    return new AgentView(id, null, AgentStatus.LOGGED_OUT, null, null, null, null, List.of(), List.of(), 0, null);
   }
 }

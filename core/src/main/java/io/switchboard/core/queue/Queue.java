@@ -258,7 +258,8 @@ public final class Queue
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return Set.of(ctx.settings().tag("queue", id.value()));
+    // Statistics come from call and agent events (they name the queue); untagged saves a row each.
+    return Set.of();
   }
 
   /** Snapshots are serialized off the entity's thread: they get an immutable copy. */
@@ -446,7 +447,9 @@ public final class Queue
     Instant now = ctx.now();
     Instant maxWaitCheck = maxWaits(s, now);
     List<Matcher.Assignment> made = List.of();
-    if (!dispatch.pool.isEmpty() && !s.waiting.isEmpty()) {
+    // Every waiting contact already ringing: only ring-all adds agents to a ringing contact.
+    boolean anyToOffer = s.config().strategy() == Strategy.RING_ALL || dispatch.offeredByCall.size() < s.waiting.size();
+    if (!dispatch.pool.isEmpty() && anyToOffer) {
       Matcher.Result result = Matcher.match(() -> waitingView(s), dispatch.pool, s.config().tierDelay(), now);
       made = result.assignments();
       for (Matcher.Assignment a : made) {

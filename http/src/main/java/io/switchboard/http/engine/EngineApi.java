@@ -106,7 +106,8 @@ public final class EngineApi extends AllDirectives {
         withSizeLimit(MAX_BODY_BYTES, () -> pathPrefix("api", () -> pathPrefix("v0", () -> concat(
             path("health", () -> get(this::health)),
             path("events", () -> get(() -> parameterOptional("types", types ->
-                parameterOptional("agents", agents -> events(types, agents))))),
+                parameterOptional("agents", agents -> parameterOptional("causes", causes ->
+                    parameterOptional("phases", phases -> events(types, agents, causes, phases))))))),
             pathPrefix("calls", this::calls),
             pathPrefix("agents", this::agents),
             pathPrefix("queues", this::queues),
@@ -214,19 +215,32 @@ public final class EngineApi extends AllDirectives {
             delete(() -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, r -> new NumberPlan.RemoveEntry(dialled, r)), StatusCodes.OK)))));
   }
 
-  /** Live agent and call changes as Server-Sent Events; {@code types}: agent,call; {@code agents}: ids. */
-  private Route events(Optional<String> types, Optional<String> agents) {
+  /**
+   * Live agent and call changes as Server-Sent Events. Filters (comma lists, all optional):
+   * {@code types} agent,call; {@code agents} agent ids; {@code causes} agent change causes;
+   * {@code phases} call phases. Filtered here, before anything is serialized.
+   */
+  private Route events(Optional<String> types, Optional<String> agents, Optional<String> causes,
+      Optional<String> phases) {
     Set<String> wantedTypes = split(types.orElse("agent,call"));
     Set<String> wantedAgents = agents.map(EngineApi::split).orElse(Set.of());
+    Set<String> wantedCauses = causes.map(EngineApi::split).orElse(Set.of());
+    Set<String> wantedPhases = phases.map(EngineApi::split).orElse(Set.of());
+    java.util.function.Predicate<Notification> wanted = n -> {
+      if (n instanceof Notification.AgentChanged a)
+        return wantedTypes.contains("agent")
+            && (wantedAgents.isEmpty() || wantedAgents.contains(a.agentId().value()))
+            && (wantedCauses.isEmpty() || wantedCauses.contains(a.cause()));
+      Notification.CallChanged c = (Notification.CallChanged) n;
+      return wantedTypes.contains("call") && (wantedPhases.isEmpty() || wantedPhases.contains(c.view().phase().name()));
+    };
     Source<ServerSentEvent, NotUsed> source = ActorSource.<Notification>actorRef(
             n -> false, n -> Optional.empty(), 100_000, OverflowStrategy.fail())
         .mapMaterializedValue(ref -> {
           engine.notifications().tell(Topic.subscribe(ref));
           return NotUsed.getInstance();
         })
-        .filter(n -> n instanceof Notification.AgentChanged a
-            ? wantedTypes.contains("agent") && (wantedAgents.isEmpty() || wantedAgents.contains(a.agentId().value()))
-            : wantedTypes.contains("call"))
+        .filter(wanted::test)
         .map(n -> ServerSentEvent.create(json.writeValueAsString(n), n instanceof Notification.AgentChanged ? "agent" : "call"))
         .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
     return completeOK(source, EventStreamMarshalling.toEventStream());
