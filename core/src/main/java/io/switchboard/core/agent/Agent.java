@@ -7,6 +7,7 @@ import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.EngineSettings;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
@@ -28,7 +29,6 @@ import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -288,7 +288,7 @@ public final class Agent
   private Agent(AgentId id, EngineContext ctx, ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.value()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        EngineSettings.RESTART_ON_JOURNAL_FAILURE);
     this.id = id;
     this.ctx = ctx;
     this.context = context;
@@ -302,8 +302,7 @@ public final class Agent
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    // Snapshots only: events are never deleted (see TOOLING.md on the JDBC journal).
-    return RetentionCriteria.snapshotEvery(ctx.settings().snapshotEvery(), 2);
+    return ctx.settings().snapshots();
   }
 
   @Override

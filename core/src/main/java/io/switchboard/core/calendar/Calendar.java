@@ -77,7 +77,7 @@ public final class Calendar
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(ctx.settings().snapshotEvery(), 2);
+    return ctx.settings().snapshots();
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.switchboard.core.calendar.OpeningStatus;
 import io.switchboard.core.directory.AnsweringPointId;
 import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.EngineSettings;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
@@ -23,7 +24,6 @@ import io.switchboard.core.routing.ContactSummary;
 import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.core.routing.OfferOutcome;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +34,6 @@ import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -291,7 +290,7 @@ public final class CallSession
       Consumer<ActorRef<Command>> passivate) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.value()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        EngineSettings.RESTART_ON_JOURNAL_FAILURE);
     this.id = id;
     this.ctx = ctx;
     this.context = context;

@@ -3,6 +3,9 @@ package io.switchboard.core.engine;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.time.ZoneId;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * Engine tuning read from {@code switchboard.engine} (see core's reference.conf for what each
@@ -31,6 +34,21 @@ public record EngineSettings(
         c.getDuration("retry-interval"),
         c.getInt("snapshot-every"),
         c.getInt("tag-slices"));
+  }
+
+  /**
+   * How an entity whose journal write failed comes back: restarted from its journal after a
+   * growing pause, so a database hiccup does not stop it for good.
+   */
+  public static final BackoffSupervisorStrategy RESTART_ON_JOURNAL_FAILURE =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+
+  /**
+   * Snapshots only: events are never deleted, because pekko-persistence-jdbc 1.1 stops a replay
+   * at a gap in sequence numbers (TOOLING.md). Old snapshots beyond the last two go.
+   */
+  public RetentionCriteria snapshots() {
+    return RetentionCriteria.snapshotEvery(snapshotEvery, 2);
   }
 
   /** The journal tag of an entity's events: its type and a slice, so projections can share load. */

@@ -6,7 +6,6 @@ import io.switchboard.core.directory.AnsweringPointId;
 import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.EngineContext;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -93,10 +92,6 @@ public final class NumberPlan
       return new Plan(Map.of(), Map.of(), Map.of());
     }
 
-    boolean isEmpty() {
-      return answeringPoints.isEmpty() && companies.isEmpty() && entries.isEmpty();
-    }
-
     <K extends Comparable<K>, V> Map<K, V> with(Map<K, V> map, K key, V value) {
       Map<K, V> copy = new TreeMap<>(map);
       if (value == null) copy.remove(key);
@@ -129,7 +124,7 @@ public final class NumberPlan
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(ctx.settings().snapshotEvery(), 2);
+    return ctx.settings().snapshots();
   }
 
   @Override
@@ -219,14 +214,5 @@ public final class NumberPlan
         return new Plan(plan.answeringPoints(), plan.companies(), plan.with(plan.entries(), e.dialledNumber(), null));
       throw new IllegalStateException("unexpected event " + event);
     };
-  }
-
-  /** Whether nothing was ever configured: the node loads demo data only then. */
-  public static boolean isEmpty(Plan plan) {
-    return plan.isEmpty();
-  }
-
-  public static List<NumberPlanEntry> entriesOf(Plan plan) {
-    return List.copyOf(plan.entries().values());
   }
 }

@@ -10,6 +10,7 @@ import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.EngineSettings;
 import io.switchboard.core.routing.AgentPool;
 import io.switchboard.core.routing.ContactSummary;
 import io.switchboard.core.routing.Matcher;
@@ -33,7 +34,6 @@ import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -239,7 +239,7 @@ public final class Queue
   private Queue(QueueId id, EngineContext ctx, ActorContext<Command> context, TimerScheduler<Command> timers) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), id.value()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        EngineSettings.RESTART_ON_JOURNAL_FAILURE);
     this.id = id;
     this.ctx = ctx;
     this.context = context;
@@ -253,7 +253,7 @@ public final class Queue
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(ctx.settings().snapshotEvery(), 2);
+    return ctx.settings().snapshots();
   }
 
   @Override
