@@ -170,6 +170,7 @@ abstract class RestartScenarios {
             || e instanceof CallSession.CallAbandoned || e instanceof CallSession.CallClosedHandled)).as(c).hasSize(1);
       }
       for (String a : agents) assertThat(h.agentView(a).contacts()).as(a).isEmpty();
+      assertThat(h.queueView(q).waitingCount()).as("contacts left in the queue").isZero();
     }
   }
 

@@ -125,6 +125,9 @@ public final class Agent
   public record CallStatus(CallId callId, CallSession.TalkState state, Instant endedAt)
       implements Command {}
 
+  /** From the call session: it has written the call's completion this agent reported. */
+  public record CompletionConfirmed(CallId callId) implements Command {}
+
   private record AnswerResult(
       OfferId offerId, CallSession.AnswerReply reply, Throwable failure, ActorRef<Reply> replyTo)
       implements Command {}
@@ -134,6 +137,12 @@ public final class Agent
   private record WrapUpTimeout(CallId callId) implements Command {}
 
   private record CollectDone(long epoch) implements Command {}
+
+  /** While an accept's outcome is unknown (its reply was lost), ask the call session again. */
+  private record RecheckAccept(OfferId offerId) implements Command {}
+
+  /** Report completions the call sessions have not confirmed yet. */
+  private record ResendCompletions() implements Command {}
 
   // ---------------------------------------------------------------- replies
 
@@ -180,7 +189,11 @@ public final class Agent
   /** No config yet: the agent does not exist. */
   public record Unconfigured() implements State {}
 
-  public record LoggedOutState(AgentConfig config, DailyCount today, Instant since) implements State {}
+  public record LoggedOutState(AgentConfig config, DailyCount today, Instant since, Completion lastCompletion)
+      implements State {}
+
+  /** The agent's last finished call: reported again to its session after a restart. */
+  public record Completion(CallId callId, Instant at) implements CborSerializable {}
 
   public record LoggedInState(
       AgentConfig config,
@@ -192,7 +205,8 @@ public final class Agent
       Instant presenceSince,
       List<AgentContact> contacts,
       Instant availableSince,
-      Instant lastContactEndedAt)
+      Instant lastContactEndedAt,
+      Completion lastCompletion)
       implements State {
 
     boolean free(Channel channel) {
@@ -217,32 +231,37 @@ public final class Agent
 
     LoggedInState withContacts(UnaryOperator<List<AgentContact>> change) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince,
-          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince, lastContactEndedAt);
+          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince, lastContactEndedAt, lastCompletion);
     }
 
     LoggedInState withConfig(AgentConfig newConfig, List<AnswerGroup> newGroups) {
       return new LoggedInState(newConfig, today, loginId, newGroups, ready, pauseReason, presenceSince, contacts,
-          availableSince, lastContactEndedAt);
+          availableSince, lastContactEndedAt, lastCompletion);
     }
 
     LoggedInState withLogin(String newLoginId, List<AnswerGroup> newGroups) {
       return new LoggedInState(config, today, newLoginId, newGroups, ready, pauseReason, presenceSince, contacts,
-          availableSince, lastContactEndedAt);
+          availableSince, lastContactEndedAt, lastCompletion);
     }
 
     LoggedInState withPresence(boolean isReady, String reason, Instant since) {
       return new LoggedInState(config, today, loginId, groups, isReady, reason, since, contacts, availableSince,
-          lastContactEndedAt);
+          lastContactEndedAt, lastCompletion);
     }
 
     LoggedInState withAvailableSince(Instant since) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts, since,
-          lastContactEndedAt);
+          lastContactEndedAt, lastCompletion);
     }
 
     LoggedInState withContactEnded(DailyCount count, Instant at) {
       return new LoggedInState(config, count, loginId, groups, ready, pauseReason, presenceSince, contacts,
-          availableSince, at);
+          availableSince, at, lastCompletion);
+    }
+
+    LoggedInState withCompletion(Completion completion) {
+      return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts,
+          availableSince, lastContactEndedAt, completion);
     }
   }
 
@@ -280,8 +299,16 @@ public final class Agent
   private long epoch;
   /** Offers gathered in the window after an announcement, or null outside a window. */
   private Collecting collecting;
-  /** The offer whose accept is waiting for the call session's word, or null. */
+  /**
+   * The offer whose accept waits for the call session's word, or null. It stays set when the
+   * reply was lost, until the session says what became of the offer: meanwhile the agent neither
+   * times the offer out nor lets it be withdrawn, since only the session knows whether it answered.
+   */
   private OfferId accepting;
+  /** Hang-ups that came while their call was being connected, applied once it is. */
+  private final java.util.Map<CallId, Instant> hungUpEarly = new java.util.HashMap<>();
+  /** Completions reported to call sessions and not yet confirmed, re-sent until they are. */
+  private final java.util.Map<CallId, Instant> unconfirmed = new java.util.HashMap<>();
 
   private record Collecting(long epoch, Set<QueueId> awaiting, List<Offer> offers) {}
 
@@ -293,6 +320,8 @@ public final class Agent
     this.ctx = ctx;
     this.context = context;
     this.timers = timers;
+    // Numbered from the clock so a restarted agent's announcements still count up.
+    this.epoch = ctx.now().toEpochMilli();
   }
 
   @Override
@@ -330,6 +359,14 @@ public final class Agent
           ctx.refs().queue(c.queue()).tell(new Queue.MemberLogout(id));
           return Effect().noReply();
         })
+        .onCommand(CompletionConfirmed.class, (s, c) -> {
+          unconfirmed.remove(c.callId());
+          return Effect().noReply();
+        })
+        .onCommand(ResendCompletions.class, (s, c) -> {
+          resendCompletions();
+          return Effect().noReply();
+        })
         .onAnyCommand(c -> Effect().noReply());
     b.forStateType(LoggedInState.class)
         .onCommand(Configure.class, this::onConfigure)
@@ -352,7 +389,21 @@ public final class Agent
         .onCommand(OfferStatus.class, this::onOfferStatus)
         .onCommand(CallerHungUp.class, this::onCallerHungUp)
         .onCommand(CallStatus.class, this::onCallStatus)
-        .onCommand(WrapUpTimeout.class, this::onWrapUpTimeout);
+        .onCommand(WrapUpTimeout.class, this::onWrapUpTimeout)
+        .onCommand(RecheckAccept.class, (s, c) -> {
+          if (c.offerId().equals(accepting)) s.contact(c.offerId()).ifPresent(o -> checkOffer(o.offer()));
+          return Effect().noReply();
+        });
+    b.forAnyState()
+        .onCommand(CompletionConfirmed.class, c -> {
+          unconfirmed.remove(c.callId());
+          return Effect().noReply();
+        })
+        .onCommand(ResendCompletions.class, c -> {
+          resendCompletions();
+          return Effect().noReply();
+        })
+        .onAnyCommand(c -> Effect().noReply());
     return b.build();
   }
 
@@ -503,25 +554,35 @@ public final class Agent
   }
 
   private ReplyEffect<Event, State> onAnswerResult(LoggedInState s, AnswerResult r) {
-    if (r.offerId().equals(accepting)) accepting = null;
     Optional<AgentContact> offered = s.contact(r.offerId()).filter(x -> x.phase() == Phase.RESERVED);
     if (r.failure() != null) {
-      // The call session may have granted it and the answer got lost: ask it again.
-      offered.ifPresent(o -> checkOffer(o.offer()));
+      // The call session may have granted it and the answer got lost: ask it what happened,
+      // again every retry interval, and decide nothing about the offer meanwhile.
+      if (offered.isEmpty()) {
+        if (r.offerId().equals(accepting)) accepting = null;
+      } else {
+        checkOffer(offered.get().offer());
+        timers.startTimerWithFixedDelay(RecheckAccept.class, new RecheckAccept(r.offerId()), ctx.settings().retryInterval());
+      }
       return refuse(r.replyTo(), Refusal.conflict("could not reach call "
-          + offered.map(o -> o.offer().contact().callId().value()).orElse("?") + " in time; try again"));
+          + offered.map(o -> o.offer().contact().callId().value()).orElse("?")
+          + " in time; the accept is being confirmed and its outcome will show"));
     }
+    if (r.offerId().equals(accepting)) accepting = null;
     if (offered.isEmpty()) {
       // Granted but no longer ringing here: end the call rather than leave a caller with nobody.
-      if (r.reply() instanceof CallSession.AnswerGranted granted)
-        ctx.refs().call(granted.callId()).tell(new CallSession.WrapUpFinished(id, ctx.now()));
+      if (r.reply() instanceof CallSession.AnswerGranted granted) reportCompletion(granted.callId(), ctx.now());
       return refuse(r.replyTo(), Refusal.gone("offer " + r.offerId() + " is no longer offered to agent " + id));
     }
     AgentContact contact = offered.get();
     Instant now = ctx.now();
     if (r.reply() instanceof CallSession.AnswerGranted) {
-      return Effect().persist(new Connected(r.offerId(), contact.offer().contact().callId(), now))
-          .thenRun((State after) -> changed(s, after, "connected"))
+      CallId call = contact.offer().contact().callId();
+      return Effect().persist(new Connected(r.offerId(), call, now))
+          .thenRun((State after) -> {
+            changed(s, after, "connected");
+            connectedTo(call);
+          })
           .thenReply(r.replyTo(), after -> new Done(view(after)));
     }
     String why = r.reply() instanceof CallSession.AnswerRefused refused ? refused.reason() : "refused";
@@ -563,9 +624,18 @@ public final class Agent
   }
 
   private ReplyEffect<Event, State> onCallerHungUp(LoggedInState s, CallerHungUp c) {
-    Optional<AgentContact> busy = s.contact(c.callId()).filter(x -> x.phase() == Phase.BUSY);
-    if (busy.isEmpty()) return Effect().noReply();
-    return endTalk(s, busy.get(), EndedBy.CALLER, c.at(), null);
+    Optional<AgentContact> contact = s.contact(c.callId());
+    // The session granted the answer and then the caller left, before this agent wrote that it
+    // is connected: keep the hang-up for the moment it is.
+    if (contact.isPresent() && contact.get().phase() == Phase.RESERVED) hungUpEarly.put(c.callId(), c.at());
+    if (contact.isEmpty() || contact.get().phase() != Phase.BUSY) return Effect().noReply();
+    return endTalk(s, contact.get(), EndedBy.CALLER, c.at(), null);
+  }
+
+  /** Applies a hang-up that came while the call was being connected. */
+  private void connectedTo(CallId call) {
+    Instant at = hungUpEarly.remove(call);
+    if (at != null) context.getSelf().tell(new CallerHungUp(call, at));
   }
 
   private ReplyEffect<Event, State> endTalk(
@@ -615,6 +685,8 @@ public final class Agent
   private ReplyEffect<Event, State> onOffer(LoggedInState s, OfferContact c) {
     Offer offer = c.offer();
     Channel channel = offer.contact().channel();
+    // Made for an earlier announcement: the queue dropped it when the newer one came.
+    if (offer.availabilityEpoch() < epoch && s.free(channel)) return notAvailable(offer, false);
     if (s.group(offer.contact().queueId()).isEmpty()) return notAvailable(offer, true);
     if (!s.free(channel)) return notAvailable(offer, false);
     if (collecting != null) {
@@ -710,13 +782,33 @@ public final class Agent
         .thenNoReply();
   }
 
+  /** The call session's word on an offer: after a restart, or after an accept whose reply was lost. */
   private ReplyEffect<Event, State> onOfferStatus(LoggedInState s, OfferStatus st) {
+    if (st.offerId().equals(accepting)) {
+      accepting = null;
+      timers.cancel(RecheckAccept.class);
+    }
     Optional<AgentContact> ringing = s.contact(st.offerId()).filter(x -> x.phase() == Phase.RESERVED);
-    if (ringing.isEmpty() || st.offerId().equals(accepting)) return Effect().noReply();
+    if (ringing.isEmpty()) {
+      // The session gave this agent a call it no longer holds: end that call for the caller.
+      boolean onIt = s.contact(st.callId()).isPresent();
+      if (st.state() == CallSession.OfferState.ANSWERED_BY_YOU && !onIt) reportCompletion(st.callId(), ctx.now());
+      return Effect().noReply();
+    }
+    AgentContact contact = ringing.get();
     return switch (st.state()) {
-      case RINGING -> Effect().noReply();
+      case RINGING -> {
+        // Still ringing: its timeout runs again (at once when its deadline has passed).
+        timers.startSingleTimer(st.offerId(), new OfferTimeout(st.offerId()), untilNow(contact.deadline()));
+        yield Effect().noReply();
+      }
       case ANSWERED_BY_YOU -> Effect().persist(new Connected(st.offerId(), st.callId(), ctx.now()))
-          .thenRun((State after) -> changed(s, after, "connected"))
+          .thenRun((State after) -> {
+            timers.cancel(st.offerId());
+            // The call may have ended while this was unknown: ask, and follow it to wrap-up.
+            ctx.refs().call(st.callId()).tell(new CallSession.CheckCall(id));
+            changed(s, after, "connected");
+          })
           .thenNoReply();
       case WITHDRAWN -> onOfferWithdrawn(s, new OfferWithdrawn(st.offerId(), st.callId(), "withdrawn"));
     };
@@ -797,6 +889,7 @@ public final class Agent
   }
 
   private OfferReleased released(AgentContact r, OfferOutcome outcome, Instant at) {
+    hungUpEarly.remove(r.offer().contact().callId());
     return new OfferReleased(r.offer().offerId(), r.offer().contact().callId(), outcome, at);
   }
 
@@ -814,7 +907,23 @@ public final class Agent
 
   private void tellWrapUpFinished(AgentContact contact, Instant at) {
     timers.cancel(new WrapUpTimeout(contact.offer().contact().callId()));
-    ctx.refs().call(contact.offer().contact().callId()).tell(new CallSession.WrapUpFinished(id, at));
+    reportCompletion(contact.offer().contact().callId(), at);
+  }
+
+  /**
+   * The one message that completes a call: re-sent every retry interval until its session
+   * confirms it, since the session keeps no timer and would otherwise wait for it forever.
+   */
+  private void reportCompletion(CallId call, Instant at) {
+    unconfirmed.put(call, at);
+    ctx.refs().call(call).tell(new CallSession.WrapUpFinished(id, at));
+    if (!timers.isTimerActive(ResendCompletions.class))
+      timers.startTimerWithFixedDelay(ResendCompletions.class, new ResendCompletions(), ctx.settings().retryInterval());
+  }
+
+  private void resendCompletions() {
+    unconfirmed.forEach((call, at) -> ctx.refs().call(call).tell(new CallSession.WrapUpFinished(id, at)));
+    if (unconfirmed.isEmpty()) timers.cancel(ResendCompletions.class);
   }
 
   private void checkOffer(Offer offer) {
@@ -841,6 +950,9 @@ public final class Agent
 
   /** Re-runs whatever step was in flight when the agent stopped: timers, resyncs, availability. */
   private void onRecovered(State state) {
+    Completion last = state instanceof LoggedInState in ? in.lastCompletion()
+        : state instanceof LoggedOutState out ? out.lastCompletion() : null;
+    if (last != null) reportCompletion(last.callId(), last.at());
     if (!(state instanceof LoggedInState s)) return;
     for (AnswerGroup g : s.groups()) ctx.refs().queue(g.queue()).tell(new Queue.MemberLogin(id, g.level()));
     for (AgentContact c : s.contacts()) {
@@ -875,18 +987,18 @@ public final class Agent
         for (AnswerGroup g : s.groups()) e.config().group(g.queue()).ifPresent(groups::add);
         return s.withConfig(e.config(), List.copyOf(groups));
       }
-      if (state instanceof LoggedOutState s) return new LoggedOutState(e.config(), s.today(), s.since());
-      return new LoggedOutState(e.config(), new DailyCount(localDay(e.at()), 0), e.at());
+      if (state instanceof LoggedOutState s) return new LoggedOutState(e.config(), s.today(), s.since(), s.lastCompletion());
+      return new LoggedOutState(e.config(), new DailyCount(localDay(e.at()), 0), e.at(), null);
     }
     if (event instanceof LoggedIn e) {
       if (state instanceof LoggedInState s) return s.withLogin(e.loginId(), e.groups());
       LoggedOutState s = (LoggedOutState) state;
       return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), e.ready(),
-          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at(), null);
+          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at(), null, s.lastCompletion());
     }
     if (event instanceof LoggedOut e) {
       LoggedInState s = (LoggedInState) state;
-      return new LoggedOutState(s.config(), s.today(), e.at());
+      return new LoggedOutState(s.config(), s.today(), e.at(), s.lastCompletion());
     }
     LoggedInState s = (LoggedInState) state;
     LoggedInState next = applyLoggedIn(s, event);
@@ -921,7 +1033,8 @@ public final class Agent
       });
     if (event instanceof WrapUpEnded e) {
       LocalDate day = localDay(e.at());
-      return s.withContactEnded(new DailyCount(day, s.today().on(day) + 1), e.at()).withContacts(l -> {
+      return s.withContactEnded(new DailyCount(day, s.today().on(day) + 1), e.at())
+          .withCompletion(new Completion(e.callId(), e.at())).withContacts(l -> {
         l.removeIf(c -> c.offer().contact().callId().equals(e.callId()));
         return l;
       });

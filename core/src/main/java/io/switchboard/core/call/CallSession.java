@@ -114,8 +114,11 @@ public final class CallSession
   /** From an agent that restarted while on (or wrapping up) this call: is it still on? */
   public record CheckCall(AgentId agent) implements Command {}
 
-  /** From the queue holding the call: it has waited the queue's maximum wait. */
-  public record MaxWaitReached(QueueId queue) implements Command {}
+  /**
+   * From the queue holding the call: it has waited the queue's maximum wait. {@code overflow}:
+   * where the queue sends it now (its current config, not the terms the call arrived under).
+   */
+  public record MaxWaitReached(QueueId queue, OverflowTarget overflow) implements Command {}
 
   /** Sent by sharding to passivate the session. */
   public record Stop() implements Command {}
@@ -369,7 +372,7 @@ public final class CallSession
                 .thenRun(this::changed).thenNoReply())
         .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
             : Effect().persist(List.of(new CallEnded(s.agent(), EndedBy.AGENT, c.at()), new CallCompleted(s.agent(), c.at())))
-                .thenRun(this::finished).thenNoReply())
+                .thenRun(after -> completed(after, c.agent())).thenNoReply())
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
             s.offerId().equals(c.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
@@ -377,12 +380,19 @@ public final class CallSession
     b.forStateType(WrappingUp.class)
         .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused("the call has ended")))
         .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
-            : Effect().persist(new CallCompleted(s.agent(), c.at())).thenRun(this::finished).thenNoReply())
+            : Effect().persist(new CallCompleted(s.agent(), c.at())).thenRun(after -> completed(after, c.agent()))
+                .thenNoReply())
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
             s.offerId().equals(c.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
             s.agent().equals(c.agent()) ? TalkState.ENDED : TalkState.NOT_YOURS, s.endedAt()));
     b.forStateType(Finished.class)
+        .onCommand(WrapUpFinished.class, (s, c) -> {
+          // Reported again (the confirmation got lost): confirm again; an agent that never had the
+          // call is told too, so it stops reporting.
+          ctx.refs().agent(c.agent()).tell(new Agent.CompletionConfirmed(id));
+          return Effect().noReply();
+        })
         .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(), new AnswerRefused(
             s.outcome() == CallOutcome.ABANDONED ? "the caller hung up" : "the call has ended")))
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
@@ -403,6 +413,10 @@ public final class CallSession
         .onCommand(Answer.class, c -> Effect().reply(c.replyTo(), new AnswerRefused("the call is not waiting")))
         .onCommand(Ringing.class, c -> notWaitingThere(c, "the call is no longer waiting"))
         .onCommand(MaxWaitReached.class, c -> orphan(c.queue()))
+        .onCommand(WrapUpFinished.class, c -> {
+          ctx.refs().agent(c.agent()).tell(new Agent.CompletionConfirmed(id));
+          return Effect().noReply();
+        })
         .onCommand(CheckOffer.class, c -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, c -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
         .onAnyCommand(c -> Effect().noReply());
@@ -563,7 +577,7 @@ public final class CallSession
 
   private ReplyEffect<Event, State> giveUp(Refusal refusal) {
     Routing r = routing;
-    routing = null;
+    dropRouting();
     r.hangups().forEach(h -> h.tell(new Refused(refusal)));
     passivate.accept(context.getSelf());
     return Effect().reply(r.replyTo(), new Refused(refusal));
@@ -574,8 +588,18 @@ public final class CallSession
     // queue tells it again later.
     context.getLog().warn("call {} cannot overflow to queue {} ({}); it stays in its queue", id, routing.queue(),
         failure != null ? failure.getMessage() : reply);
-    routing = null;
+    dropRouting();
     return Effect().noReply();
+  }
+
+  /**
+   * Abandons the routing in progress. A queue already asked to take the contact may have done
+   * so: it is told to drop it (after the enqueue, so in that order).
+   */
+  private void dropRouting() {
+    if (routing != null && routing.enqueueing())
+      ctx.refs().queue(routing.queue()).tell(new Queue.Dequeue(id, LeaveReason.ORPHANED));
+    routing = null;
   }
 
   private ContactSummary contactOf(CallFacts f, QueueId queue) {
@@ -627,7 +651,7 @@ public final class CallSession
   private ReplyEffect<Event, State> onAnswer(Queued s, Answer c) {
     Optional<OfferRecord> offer = s.offer(c.offerId()).filter(o -> o.agent().equals(c.agent()));
     if (offer.isEmpty()) return Effect().reply(c.replyTo(), new AnswerRefused("the offer was withdrawn"));
-    routing = null; // an answer ends any overflow being decided
+    dropRouting(); // an answer ends any overflow being decided
     Instant now = ctx.now();
     List<OfferRecord> others = s.offers().stream().filter(o -> !o.offerId().equals(c.offerId())).toList();
     List<Event> events = new ArrayList<>();
@@ -650,7 +674,7 @@ public final class CallSession
 
   private ReplyEffect<Event, State> abandon(QueueId queue, CallPhase phase, List<OfferRecord> offers,
       ActorRef<Reply> replyTo) {
-    routing = null; // a hang-up ends any overflow being decided
+    dropRouting(); // a hang-up ends any overflow being decided
     Instant now = ctx.now();
     List<Event> events = new ArrayList<>();
     offers.forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
@@ -666,9 +690,12 @@ public final class CallSession
   // ------------------------------------------------ overflow
 
   private ReplyEffect<Event, State> onMaxWait(Queued s, MaxWaitReached c) {
-    if (!c.queue().equals(s.queue()) || routing != null || s.terms().overflow() == null) return Effect().noReply();
+    if (!c.queue().equals(s.queue()))
+      return routing != null && c.queue().equals(routing.queue()) ? Effect().noReply() : orphan(c.queue());
+    OverflowTarget overflow = c.overflow() != null ? c.overflow() : s.terms().overflow();
+    if (routing != null || overflow == null) return Effect().noReply();
     Instant now = ctx.now();
-    if (s.terms().overflow() instanceof OverflowTarget.Close close) {
+    if (overflow instanceof OverflowTarget.Close close) {
       List<Event> events = new ArrayList<>();
       s.offers().forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
       events.add(new CallOverflowed(s.queue(), close, now));
@@ -681,7 +708,7 @@ public final class CallSession
           })
           .thenNoReply();
     }
-    QueueId target = ((OverflowTarget.ToQueue) s.terms().overflow()).queue();
+    QueueId target = ((OverflowTarget.ToQueue) overflow).queue();
     if (s.facts().visited().contains(target)) {
       context.getLog().warn("call {} would overflow from {} back to queue {} it was in before; it stays",
           id, s.queue(), target);
@@ -719,6 +746,11 @@ public final class CallSession
   private ReplyEffect<Event, State> unknownCall(ActorRef<Reply> replyTo) {
     passivate.accept(context.getSelf());
     return Effect().reply(replyTo, new Refused(Refusal.notFound("unknown call " + id)));
+  }
+
+  private void completed(State after, AgentId agent) {
+    ctx.refs().agent(agent).tell(new Agent.CompletionConfirmed(id));
+    finished(after);
   }
 
   private void finished(State after) {

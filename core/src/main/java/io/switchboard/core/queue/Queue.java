@@ -157,6 +157,7 @@ public final class Queue
     }
 
     void add(ContactSummary c) {
+      remove(c.callId()); // one entry per call in every index, whatever the journal holds
       waiting.add(c);
       byArrival.add(c);
       byCall.put(c.callId(), c);
@@ -333,8 +334,9 @@ public final class Queue
   private ReplyEffect<Event, State> onEnqueue(Active s, Enqueue c) {
     CallId call = c.contact().callId();
     Optional<ContactSummary> already = s.waiting(call);
-    if (already.isPresent() && !writes.leaving(call)) return Effect().reply(c.replyTo(), enqueued(s, already.get()));
     Optional<PendingWrite> queued = writes.arrival(call);
+    if (already.isPresent() && queued.isEmpty() && !writes.leaving(call))
+      return Effect().reply(c.replyTo(), enqueued(s, already.get()));
     if (queued.isPresent()) {
       queued.get().replyTo().add(c.replyTo());
       return Effect().noReply();
@@ -342,7 +344,7 @@ public final class Queue
     Instant now = ctx.now();
     ContactSummary contact = c.contact().inQueue(id, now,
         c.contact().virtualStartAt() != null ? c.contact().virtualStartAt() : now);
-    return write(new ContactQueued(contact), c.replyTo());
+    return write(call, new ContactQueued(contact), c.replyTo());
   }
 
   private Enqueued enqueued(Active s, ContactSummary c) {
@@ -350,17 +352,23 @@ public final class Queue
   }
 
   private ReplyEffect<Event, State> onDequeue(Active s, Dequeue c) {
-    boolean waiting = (s.waiting(c.callId()).isPresent() || writes.arrival(c.callId()).isPresent())
-        && !writes.leaving(c.callId());
-    return waiting ? write(new ContactLeft(c.callId(), c.reason(), ctx.now()), null) : Effect().noReply();
+    return willWait(s, c.callId()) ? write(c.callId(), new ContactLeft(c.callId(), c.reason(), ctx.now()), null)
+        : Effect().noReply();
+  }
+
+  /** Whether the call waits here once the pending writes are written. */
+  private boolean willWait(Active s, CallId call) {
+    if (writes.arrival(call).isPresent()) return true;
+    if (writes.leaving(call)) return false;
+    return s.waiting(call).isPresent();
   }
 
   /**
    * Arrivals and departures wait for the next {@link Flush}: everything that comes in while a
    * write is in flight goes into one write, so a busy queue writes per batch, not per call.
    */
-  private ReplyEffect<Event, State> write(Event event, ActorRef<Reply> replyTo) {
-    writes.add(event, replyTo);
+  private ReplyEffect<Event, State> write(CallId call, Event event, ActorRef<Reply> replyTo) {
+    writes.add(call, event, replyTo);
     if (!writes.flushScheduled) {
       writes.flushScheduled = true;
       context.getSelf().tell(new Flush());
@@ -377,10 +385,11 @@ public final class Queue
           Active a = (Active) after;
           for (PendingWrite w : batch) {
             if (w.event() instanceof ContactQueued q) {
-              // A contact that already left again in the same batch is answered from its own event.
-              ContactSummary c = a.waiting(q.contact().callId()).orElse(q.contact());
-              Enqueued reply = new Enqueued(id, c.enqueuedAt(), c.virtualStartAt(),
-                  a.waiting(c.callId()).isPresent() ? a.position(c) : 0, a.config().terms());
+              // A contact that left again in the same batch is not confirmed: it is not here.
+              Reply reply = a.waiting(q.contact().callId())
+                  .<Reply>map(c -> enqueued(a, c))
+                  .orElse(new Refused(Refusal.conflict("call " + q.contact().callId()
+                      + " left queue " + id + " while being queued; try again")));
               w.replyTo().forEach(r -> r.tell(reply));
             } else if (w.event() instanceof ContactLeft left) {
               dispatch.forget(left.callId());
@@ -490,7 +499,7 @@ public final class Queue
       }
       Instant told = dispatch.maxWaitTold.get(c.callId());
       if (told == null || !told.plus(again).isAfter(now)) {
-        ctx.refs().call(c.callId()).tell(new CallSession.MaxWaitReached(id));
+        ctx.refs().call(c.callId()).tell(new CallSession.MaxWaitReached(id, s.config().overflow()));
         dispatch.maxWaitTold.put(c.callId(), now);
         told = now;
       }
@@ -500,17 +509,29 @@ public final class Queue
     return next;
   }
 
+  /** The waiting contacts as the matcher sees them, leaving out those whose departure is pending. */
   private Iterator<Matcher.Waiting> waitingView(Active s) {
     Iterator<ContactSummary> it = s.waiting.iterator();
     return new Iterator<>() {
+      private ContactSummary next = advance();
+
+      private ContactSummary advance() {
+        while (it.hasNext()) {
+          ContactSummary c = it.next();
+          if (!writes.leaving(c.callId())) return c;
+        }
+        return null;
+      }
+
       @Override
       public boolean hasNext() {
-        return it.hasNext();
+        return next != null;
       }
 
       @Override
       public Matcher.Waiting next() {
-        ContactSummary c = it.next();
+        ContactSummary c = next;
+        next = advance();
         return new Matcher.Waiting(c.callId(), c.priority(), c.virtualStartAt(), dispatch.isOffered(c.callId()),
             dispatch.excluded(c.callId()));
       }
@@ -589,26 +610,34 @@ public final class Queue
 
   private static final class Writes {
     private List<PendingWrite> pending = new ArrayList<>();
+    /** Per call, its latest pending write: what the call will be once the batch is written. */
+    private final Map<CallId, PendingWrite> latest = new HashMap<>();
     boolean flushScheduled;
 
-    void add(Event event, ActorRef<Reply> replyTo) {
+    void add(CallId call, Event event, ActorRef<Reply> replyTo) {
       List<ActorRef<Reply>> replies = new ArrayList<>();
       if (replyTo != null) replies.add(replyTo);
-      pending.add(new PendingWrite(event, replies));
+      PendingWrite w = new PendingWrite(event, replies);
+      pending.add(w);
+      latest.put(call, w);
     }
 
+    /** Its pending arrival, when that is the latest pending write of the call. */
     Optional<PendingWrite> arrival(CallId call) {
-      return pending.stream()
-          .filter(w -> w.event() instanceof ContactQueued q && q.contact().callId().equals(call)).findFirst();
+      PendingWrite w = latest.get(call);
+      return w != null && w.event() instanceof ContactQueued ? Optional.of(w) : Optional.empty();
     }
 
+    /** Whether the call's latest pending write is its departure. */
     boolean leaving(CallId call) {
-      return pending.stream().anyMatch(w -> w.event() instanceof ContactLeft l && l.callId().equals(call));
+      PendingWrite w = latest.get(call);
+      return w != null && w.event() instanceof ContactLeft;
     }
 
     List<PendingWrite> takeAll() {
       List<PendingWrite> batch = pending;
       pending = new ArrayList<>();
+      latest.clear();
       return batch;
     }
   }

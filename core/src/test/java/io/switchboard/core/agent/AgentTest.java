@@ -112,7 +112,7 @@ class AgentTest {
     ContactSummary c = new ContactSummary(new CallId(call), Channel.VOICE, queue, "0812345", "0701234",
         new AnsweringPointId("ap"), new CompanyId("acme"), priority, virtualStart, virtualStart);
     return new Offer(new OfferId(offerId), c, T0, Duration.ofSeconds(20), pauseOnMiss, wrapUp,
-        new QueueTerms(null, null, Duration.ofSeconds(20), Duration.ofSeconds(5)), 1);
+        new QueueTerms(null, null, Duration.ofSeconds(20), Duration.ofSeconds(5)), Long.MAX_VALUE);
   }
 
   AgentView state() {
@@ -487,5 +487,109 @@ class AgentTest {
     assertThat(availability(SALES).agentId()).isEqualTo(A);
     agent.runCommand(new Agent.ReportAvailability(new QueueId("billing")));
     assertThat(fromAgentTo(new QueueId("billing"), Queue.MemberLogout.class).agentId()).isEqualTo(A);
+  }
+
+  @Test
+  void anAcceptWhoseReplyWasLostWaitsForTheCallsWordPastTheRingDeadline() {
+    loggedInAndIdle();
+    Offer o = offer("o1", "c1", SALES, 0, T0);
+    agent.runCommand(new Agent.OfferContact(o));
+    TestProbe<CallSession.Command> call = refs.callProbe(new CallId("c1"));
+    call.expectMessageClass(CallSession.Ringing.class);
+    advance(Duration.ofSeconds(15));
+    agent.runCommand(new Agent.AcceptOffer("L1", o.offerId(), replies.ref()));
+    call.expectMessageClass(CallSession.Answer.class); // granted, but the reply is lost
+    advance(TestSettings.defaults().askTimeout());
+    assertThat(((Agent.Refused) replies.receiveMessage()).refusal().message()).contains("being confirmed");
+    assertThat(call.expectMessageClass(CallSession.CheckOffer.class).offerId()).isEqualTo(o.offerId());
+    // The ring deadline passes while the outcome is unknown: the agent does not time it out.
+    advance(Duration.ofSeconds(5));
+    assertThat(state().status()).isEqualTo(AgentStatus.RESERVED);
+    call.expectMessageClass(CallSession.CheckOffer.class); // asked again
+    agent.runCommand(new Agent.OfferStatus(o.offerId(), new CallId("c1"), CallSession.OfferState.ANSWERED_BY_YOU));
+    assertThat(state().status()).isEqualTo(AgentStatus.BUSY);
+    // And it checks the call, which may have ended meanwhile.
+    while (!(call.receiveMessage() instanceof CallSession.CheckCall)) { }
+  }
+
+  @Test
+  void anOfferStillRingingAfterALostAcceptReplyTimesOutAtItsDeadline() {
+    loggedInAndIdle();
+    Offer o = offer("o1", "c1", SALES, 0, T0);
+    agent.runCommand(new Agent.OfferContact(o));
+    advance(Duration.ofSeconds(19));
+    agent.runCommand(new Agent.AcceptOffer("L1", o.offerId(), replies.ref()));
+    advance(TestSettings.defaults().askTimeout());
+    replies.receiveMessage();
+    assertThat(state().status()).isEqualTo(AgentStatus.RESERVED);
+    agent.runCommand(new Agent.OfferStatus(o.offerId(), new CallId("c1"), CallSession.OfferState.RINGING));
+    assertThat(state().status()).isEqualTo(AgentStatus.PAUSED);
+    assertThat(state().pauseReason()).isEqualTo("missed offer");
+  }
+
+  @Test
+  void aRestartedAgentThatLearnsItWasGrantedACallTheCallerLeftGoesToWrapUp() {
+    loggedInAndIdle();
+    Offer o = offer("o1", "c1", SALES, 0, T0, WrapUpPolicy.agentEnded(), true);
+    agent.runCommand(new Agent.OfferContact(o));
+    agent.restart();
+    agent.runCommand(new Agent.OfferStatus(o.offerId(), new CallId("c1"), CallSession.OfferState.ANSWERED_BY_YOU));
+    agent.runCommand(new Agent.CallStatus(new CallId("c1"), CallSession.TalkState.ENDED, T0.plusSeconds(3)));
+    assertThat(state().status()).isEqualTo(AgentStatus.WRAP_UP);
+  }
+
+  @Test
+  void aCallGrantedForAnOfferTheAgentNoLongerHoldsIsEnded() {
+    loggedInAndIdle();
+    agent.runCommand(new Agent.OfferStatus(new OfferId("gone"), new CallId("c9"), CallSession.OfferState.ANSWERED_BY_YOU));
+    assertThat(refs.callProbe(new CallId("c9")).expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
+    assertThat(state().status()).isEqualTo(AgentStatus.READY);
+  }
+
+  @Test
+  void aCompletionIsReportedAgainUntilConfirmedAndAfterARestart() {
+    loggedInAndIdle();
+    ringAndAccept(offer("o1", "c1", SALES, 0, T0), new CallSession.AnswerGranted(new CallId("c1")));
+    agent.<Agent.Reply>runCommand(rt -> new Agent.EndCall("L1", null, rt));
+    TestProbe<CallSession.Command> call = refs.callProbe(new CallId("c1"));
+    assertThat(call.expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
+    advance(TestSettings.defaults().retryInterval());
+    call.expectMessageClass(CallSession.WrapUpFinished.class);
+    agent.runCommand(new Agent.CompletionConfirmed(new CallId("c1")));
+    advance(TestSettings.defaults().retryInterval().multipliedBy(3));
+    call.expectNoMessage(Duration.ofMillis(50));
+    // After a restart the last completion is reported once more (its confirmation may be lost).
+    agent.restart();
+    assertThat(call.expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
+  }
+
+  @Test
+  void anOfferMadeForAnEarlierAnnouncementIsTurnedDown() {
+    loggedInAndIdle();
+    Offer stale = new Offer(new OfferId("old"), offer("x", "c1", SALES, 0, T0).contact(), T0, Duration.ofSeconds(20),
+        true, WrapUpPolicy.none(), offer("x", "c1", SALES, 0, T0).terms(), 1);
+    assertThat(agent.runCommand(new Agent.OfferContact(stale)).events()).isEmpty();
+    assertThat(fromAgentTo(SALES, Queue.OfferEnded.class).outcome()).isEqualTo(OfferOutcome.NOT_AVAILABLE);
+    assertThat(state().status()).isEqualTo(AgentStatus.READY);
+  }
+
+  @Test
+  void aCallerWhoHangsUpWhileTheAgentIsBeingConnectedEndsTheCall() {
+    loggedInAndIdle();
+    Offer o = offer("o1", "c1", SALES, 0, T0);
+    agent.runCommand(new Agent.OfferContact(o));
+    TestProbe<CallSession.Command> call = refs.callProbe(new CallId("c1"));
+    call.expectMessageClass(CallSession.Ringing.class);
+    agent.runCommand(new Agent.AcceptOffer("L1", o.offerId(), replies.ref()));
+    CallSession.Answer ask = call.expectMessageClass(CallSession.Answer.class);
+    // The session grants, the caller hangs up, and that news overtakes the grant.
+    agent.runCommand(new Agent.CallerHungUp(new CallId("c1"), T0.plusSeconds(1)));
+    ask.replyTo().tell(new CallSession.AnswerGranted(new CallId("c1")));
+    replies.expectMessageClass(Agent.Done.class);
+    kit.createTestProbe().awaitAssert(() -> {
+      assertThat(state().status()).isEqualTo(AgentStatus.READY);
+      return null;
+    });
+    assertThat(call.expectMessageClass(CallSession.WrapUpFinished.class).at()).isEqualTo(T0.plusSeconds(1));
   }
 }

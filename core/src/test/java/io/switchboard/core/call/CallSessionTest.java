@@ -326,6 +326,8 @@ class CallSessionTest {
     CallSession.Refused refused = (CallSession.Refused) replies.receiveMessage();
     assertThat(refused.refusal().message()).contains("did not take the call in time; try again");
     assertThat(journal()).isEmpty();
+    // The queue may have taken it after all: it is told to drop it.
+    assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.ORPHANED));
     // The session stops; the caller's retry (same call id) routes again and the queue takes it.
     var retry = EventSourcedBehaviorTestKit.<CallSession.Command, CallSession.Event, CallSession.State>create(
         kit.system(), CallSession.create(C, new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE),
@@ -384,7 +386,7 @@ class CallSessionTest {
     OfferId o1 = new OfferId("o1");
     call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(50)));
     advance(Duration.ofSeconds(60));
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
     next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(OVERFLOW, null, null));
     Queue.Enqueue enqueue = next(queue(OVERFLOW), Queue.Enqueue.class);
     assertThat(enqueue.contact().virtualStartAt()).isEqualTo(T0);
@@ -404,15 +406,16 @@ class CallSessionTest {
     call.runCommand(ring(new OfferId("late"), A2, SALES, T0.plusSeconds(61)));
     assertThat(next(agent(A2), Agent.OfferWithdrawn.class).offerId()).isEqualTo(new OfferId("late"));
     assertThat(next(queue(SALES), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.ORPHANED);
-    // Another max-wait notice from the old queue changes nothing but that queue's list.
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    // Another max-wait notice from the old queue: that queue is told to drop the call.
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
+    assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.ORPHANED));
     assertThat(view().queue()).isEqualTo(OVERFLOW);
   }
 
   @Test
   void afterTheMaxWaitTheCallCanLeaveWithAClosedAction() {
     queued(terms(Duration.ofSeconds(120), new OverflowTarget.Close(new ClosedAction.Voicemail("sales-vm"))));
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
     CallView v = view();
     assertThat(v.outcome()).isEqualTo(CallOutcome.OVERFLOWED);
     assertThat(v.closedAction()).isEqualTo(new ClosedAction.Voicemail("sales-vm"));
@@ -423,11 +426,12 @@ class CallSessionTest {
   void anOverflowIntoAClosedQueueEndsWithThatQueuesClosedAction() {
     CalendarId cal = new CalendarId("never");
     queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
     next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo()
         .tell(new Queue.Admission(OVERFLOW, cal, new ClosedAction.Forward("+46812345")));
     next(refs.calendarProbe(cal), Calendar.Evaluate.class).replyTo()
         .tell(new Calendar.Status(OpeningStatus.outsideBaseHours()));
+    awaitPhase(CallPhase.FINISHED);
     CallView v = view();
     assertThat(v.outcome()).isEqualTo(CallOutcome.CLOSED);
     assertThat(v.closedAction()).isEqualTo(new ClosedAction.Forward("+46812345"));
@@ -440,7 +444,7 @@ class CallSessionTest {
     queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
     OfferId o1 = new OfferId("o1");
     call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(59)));
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
     Queue.GetAdmission admission = next(queue(OVERFLOW), Queue.GetAdmission.class);
     var answer = call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
     assertThat(answer.reply()).isEqualTo(new CallSession.AnswerGranted(C));
@@ -452,7 +456,7 @@ class CallSessionTest {
   @Test
   void aCallNeverOverflowsBackIntoAQueueItWasIn() {
     queued(terms(Duration.ofSeconds(30), new OverflowTarget.ToQueue(SALES)));
-    call.runCommand(new CallSession.MaxWaitReached(SALES));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
     queue(SALES).expectNoMessage(Duration.ofMillis(100));
     assertThat(view().phase()).isEqualTo(CallPhase.QUEUED);
   }
@@ -473,6 +477,59 @@ class CallSessionTest {
     assertThat(next(agent(A1), Agent.CallStatus.class).state()).isEqualTo(CallSession.TalkState.TALKING);
     call.runCommand(new CallSession.CheckCall(A2));
     assertThat(next(agent(A2), Agent.CallStatus.class).state()).isEqualTo(CallSession.TalkState.NOT_YOURS);
+  }
+
+  @Test
+  void theSessionConfirmsTheCompletionItWroteAndAnyRepeatOfIt() {
+    queued(terms(null, null));
+    OfferId o1 = new OfferId("o1");
+    call.runCommand(ring(o1, A1, SALES, T0));
+    call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
+    call.runCommand(new CallSession.WrapUpFinished(A1, T0.plusSeconds(30)));
+    assertThat(next(agent(A1), Agent.CompletionConfirmed.class).callId()).isEqualTo(C);
+    assertThat(view().outcome()).isEqualTo(CallOutcome.COMPLETED);
+    // The confirmation was lost and the agent reports again: confirmed again, nothing written.
+    int written = journal().size();
+    call.runCommand(new CallSession.WrapUpFinished(A1, T0.plusSeconds(30)));
+    assertThat(next(agent(A1), Agent.CompletionConfirmed.class).callId()).isEqualTo(C);
+    assertThat(journal()).hasSize(written);
+  }
+
+  @Test
+  void anAnswerWhileTheOverflowTargetIsTakingTheCallTellsTheTargetToDropIt() {
+    queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
+    OfferId o1 = new OfferId("o1");
+    call.runCommand(ring(o1, A1, SALES, T0.plusSeconds(59)));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
+    next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(OVERFLOW, null, null));
+    Queue.Enqueue enqueue = next(queue(OVERFLOW), Queue.Enqueue.class);
+    call.<CallSession.AnswerReply>runCommand(rt -> new CallSession.Answer(o1, A1, rt));
+    assertThat(next(queue(OVERFLOW), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.ORPHANED));
+    enqueue.replyTo().tell(new Queue.Enqueued(OVERFLOW, T0.plusSeconds(60), T0, 1, terms(null, null)));
+    queue(OVERFLOW).expectNoMessage(Duration.ofMillis(50));
+    assertThat(view().phase()).isEqualTo(CallPhase.TALKING);
+    assertThat(view().queue()).isEqualTo(SALES);
+  }
+
+  @Test
+  void aHangupWhileTheOverflowTargetIsTakingTheCallTellsTheTargetToDropItToo() {
+    queued(terms(Duration.ofSeconds(60), new OverflowTarget.ToQueue(OVERFLOW)));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, null));
+    next(queue(OVERFLOW), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(OVERFLOW, null, null));
+    next(queue(OVERFLOW), Queue.Enqueue.class);
+    call.<CallSession.Reply>runCommand(CallSession.Hangup::new);
+    assertThat(next(queue(OVERFLOW), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.ORPHANED);
+    assertThat(next(queue(SALES), Queue.Dequeue.class).reason()).isEqualTo(LeaveReason.ABANDONED);
+  }
+
+  @Test
+  void theMaxWaitNoticeCarriesTheQueuesCurrentOverflow() {
+    // Queued when the queue had no overflow; the queue was reconfigured since.
+    queued(terms(null, null));
+    call.runCommand(new CallSession.MaxWaitReached(SALES, new OverflowTarget.Close(new ClosedAction.Voicemail("vm"))));
+    CallView v = view();
+    assertThat(v.outcome()).isEqualTo(CallOutcome.OVERFLOWED);
+    assertThat(v.closedAction()).isEqualTo(new ClosedAction.Voicemail("vm"));
   }
 
   @Test

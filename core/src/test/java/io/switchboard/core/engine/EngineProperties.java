@@ -11,7 +11,9 @@ import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallOutcome;
 import io.switchboard.core.call.CallPhase;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.QueueConfig;
+import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.routing.Strategy;
 import io.switchboard.core.testkit.EngineHarness;
 import java.time.Duration;
@@ -109,15 +111,21 @@ class EngineProperties {
 
   @Provide
   Arbitrary<Strategy> strategies() {
-    return Arbitraries.of(Strategy.LONGEST_IDLE, Strategy.ROUND_ROBIN, Strategy.FEWEST_CONTACTS, Strategy.RING_ALL);
+    return Arbitraries.of(Strategy.LONGEST_IDLE, Strategy.ROUND_ROBIN, Strategy.FEWEST_CONTACTS, Strategy.RING_ALL,
+        Strategy.SKILLS);
   }
 
   @Property(tries = 25)
   void noCallOnTwoAgentsNoAgentOverCapacityEveryCallEndsOnce(
-      @ForAll("actions") List<Action> actions, @ForAll("strategies") Strategy strategy, @ForAll boolean pauseOnMiss) {
+      @ForAll("actions") List<Action> actions, @ForAll("strategies") Strategy strategy, @ForAll boolean pauseOnMiss,
+      @ForAll boolean overflow) {
     String p = "r" + run.incrementAndGet() + "-";
     String q1 = p + "q1", q2 = p + "q2";
-    h.queue(q1, QueueConfig.named("One").withStrategy(strategy).withOfferTimeout(Duration.ofMillis(700), pauseOnMiss));
+    QueueConfig one = QueueConfig.named("One").withStrategy(strategy).withOfferTimeout(Duration.ofMillis(700), pauseOnMiss)
+        .withTierDelay(strategy == Strategy.SKILLS ? Duration.ofSeconds(1) : Duration.ZERO);
+    // Sometimes calls leave the first queue for the second after a short wait, racing everything.
+    if (overflow) one = one.withMaxWait(Duration.ofMillis(60), new OverflowTarget.ToQueue(new QueueId(q2)));
+    h.queue(q1, one);
     h.queue(q2, QueueConfig.named("Two").withOfferTimeout(Duration.ofMillis(700), pauseOnMiss));
     List<String> numbers = List.of("071" + run.get() + "1", "071" + run.get() + "2", "071" + run.get() + "3");
     h.numberPlan("ap", "acme", numbers.get(0), q1);
@@ -145,6 +153,8 @@ class EngineProperties {
     List<String> calls = new ArrayList<>();
     for (Action action : actions) run(action, p, agents, numbers, calls);
 
+    // With overflow on, calls still waiting get their max wait before the hang-ups race them.
+    if (overflow) sleepQuietly(100);
     // Hang up what is left, end what is talking, and let every call finish.
     for (String c : calls) {
       CallPhase phase = h.call(c).phase();
@@ -153,8 +163,11 @@ class EngineProperties {
     for (String c : calls) {
       var done = h.awaitCall(c, v -> v.phase() == CallPhase.FINISHED);
       assertThat(done.outcome()).as(c).isIn(CallOutcome.COMPLETED, CallOutcome.ABANDONED);
+      if (!overflow) assertThat(done.queue().value()).as(c).isIn(q1, q2);
     }
     for (String a : agents) h.awaitAgent(a, v -> v.contacts().isEmpty());
+    // No queue keeps a contact of a finished call.
+    for (String q : List.of(q1, q2)) h.await(() -> h.queueView(q).waitingCount(), n -> n == 0, "queue " + q + " empty");
     h.engine.notifications().tell(Topic.unsubscribe(collector));
 
     // Each call: at most one answer, exactly one terminal event, in the journal.
@@ -177,6 +190,9 @@ class EngineProperties {
     long answered = calls.stream().filter(c -> h.call(c).agent() != null).count();
     Statistics.label("answered calls").collect(answered == 0 ? "0" : answered < 3 ? "1-2" : "3+");
     Statistics.label("strategy").collect(strategy);
+    Statistics.label("overflowed calls").collect(
+        overflow && calls.stream().anyMatch(c -> journal.persistedInStorage("CallSession|" + c).stream()
+            .anyMatch(e -> e instanceof CallSession.CallOverflowed)) ? "some" : "none");
   }
 
   private void run(Action action, String p, List<String> agents, List<String> numbers, List<String> calls) {

@@ -230,8 +230,9 @@ class MatchingProtocolTest {
       h.login(a, true);
       expect(h.arrive(c, n, "070"), CallSession.Done.class);
       Offer offer = h.awaitOffer(a);
+      // Accepts from well before to well after the 300 ms deadline, so both outcomes happen.
       long ringingFor = java.time.Duration.between(offer.offeredAt(), java.time.Instant.now()).toMillis();
-      sleep(Math.max(0, 250 + i * 10 - ringingFor));
+      sleep(Math.max(0, 100 + i * 60 - ringingFor));
       Agent.Reply reply = h.accept(a, offer.offerId());
       if (reply instanceof Agent.Done done) {
         accepted++;
@@ -250,7 +251,8 @@ class MatchingProtocolTest {
       }
       h.awaitCall(c, v -> v.phase() == CallPhase.FINISHED);
     }
-    assertThat(accepted + missed).isEqualTo(10);
+    assertThat(accepted).as("accepts before the deadline").isPositive();
+    assertThat(missed).as("accepts after the deadline").isPositive();
   }
 
   @Test
@@ -288,6 +290,26 @@ class MatchingProtocolTest {
     // The first queue drops the contact once the session has written the move.
     h.await(() -> h.queueView(first).waitingCount(), count -> count == 0, "queue " + first + " to drop the call");
     expect(h.accept(a, offer.offerId()), Agent.Done.class);
+  }
+
+  @Test
+  void aCallRingingUnansweredAtTheMaxWaitOverflowsAndItsRingIsWithdrawn() {
+    String first = id("first"), second = id("second"), n = number(), a = id("slow"), b = id("other"), c = id("call");
+    h.queue(second, QueueConfig.named("Second"));
+    h.queue(first, QueueConfig.named("First").withOfferTimeout(Duration.ofSeconds(30), false)
+        .withMaxWait(Duration.ofMillis(300), new OverflowTarget.ToQueue(new io.switchboard.core.queue.QueueId(second))));
+    h.numberPlan("ap", "acme", n, first);
+    h.agent(a, "A", group(first, 1));
+    h.login(a, true);
+    h.agent(b, "B", group(second, 1));
+    h.login(b, true);
+    expect(h.arrive(c, n, "070"), CallSession.Done.class);
+    Offer ringing = h.awaitOffer(a);
+    assertThat(ringing.contact().queueId().value()).isEqualTo(first);
+    Offer there = h.awaitOffer(b);
+    assertThat(there.contact().queueId().value()).isEqualTo(second);
+    h.awaitAgent(a, v -> v.status() == AgentStatus.READY);
+    expect(h.accept(b, there.offerId()), Agent.Done.class);
   }
 
   @Test

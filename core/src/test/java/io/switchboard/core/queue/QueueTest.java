@@ -429,6 +429,61 @@ class QueueTest {
   }
 
   @Test
+  void aContactLeavingInTheSameBatchAsItArrivedIsRefusedNotConfirmed() {
+    configure(QueueConfig.named("Sales"));
+    TestProbe<Queue.Reply> replies = kit.createTestProbe(Queue.Reply.class);
+    var ref = kit.spawn(Queue.create(new QueueId("same-batch"), new EngineContext(refs, clock, TestSettings.defaults(),
+        Notifier.NONE)));
+    ref.tell(new Queue.Configure(QueueConfig.named("Q"), replies.ref()));
+    replies.expectMessageClass(Queue.Done.class);
+    ContactSummary c = new ContactSummary(new CallId("x"), Channel.VOICE, new QueueId("same-batch"), "08", "07",
+        new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null);
+    ref.tell(new Queue.Enqueue(c, replies.ref()));
+    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
+    Queue.Refused refused = (Queue.Refused) replies.receiveMessage();
+    assertThat(refused.refusal().message()).contains("left queue same-batch while being queued");
+    // Left, then queued again, then abandoned — all pending together: it ends up gone.
+    ref.tell(new Queue.Enqueue(c, replies.ref()));
+    replies.receiveMessage();
+    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
+    ref.tell(new Queue.Enqueue(c, replies.ref()));
+    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ABANDONED));
+    replies.receiveMessage();
+    ref.tell(new Queue.GetState(replies.ref()));
+    assertThat(((Queue.Done) replies.receiveMessage()).view().waitingCount()).isZero();
+  }
+
+  @Test
+  void aContactWhoseDepartureIsBeingWrittenIsNotOffered() {
+    configure(QueueConfig.named("Sales"));
+    TestProbe<Queue.Reply> replies = kit.createTestProbe(Queue.Reply.class);
+    QueueId q = new QueueId("leaving");
+    var ref = kit.spawn(Queue.create(q, new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE)));
+    ref.tell(new Queue.Configure(QueueConfig.named("Q"), replies.ref()));
+    replies.expectMessageClass(Queue.Done.class);
+    ref.tell(new Queue.Enqueue(new ContactSummary(new CallId("gone"), Channel.VOICE, q, "08", "07",
+        new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null), replies.ref()));
+    replies.expectMessageClass(Queue.Enqueued.class);
+    // The departure and an agent becoming free arrive together: no offer for the leaving contact.
+    ref.tell(new Queue.Dequeue(new CallId("gone"), LeaveReason.ABANDONED));
+    ref.tell(new Queue.AgentAvailable(A1, 1, T0, 0, 1));
+    assertThat(refs.agentProbe(A1).expectMessageClass(Agent.NoOfferNow.class).queue()).isEqualTo(q);
+    refs.agentProbe(A1).expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theMaxWaitNoticeCarriesTheCurrentOverflow() {
+    configure(QueueConfig.named("Sales").withMaxWait(Duration.ofSeconds(60),
+        new OverflowTarget.ToQueue(new QueueId("first"))));
+    enqueue("c1", 0, null);
+    configure(QueueConfig.named("Sales").withMaxWait(Duration.ofSeconds(30),
+        new OverflowTarget.Close(new ClosedAction.Voicemail("vm"))));
+    advance(Duration.ofSeconds(30));
+    var notice = refs.callProbe(new CallId("c1")).expectMessageClass(io.switchboard.core.call.CallSession.MaxWaitReached.class);
+    assertThat(notice.overflow()).isEqualTo(new OverflowTarget.Close(new ClosedAction.Voicemail("vm")));
+  }
+
+  @Test
   void snapshotsRoundTripThroughTheAdapter() {
     configure(QueueConfig.named("Sales"));
     queue.runCommand(new Queue.MemberLogin(A1, 3));

@@ -191,8 +191,21 @@ class EngineApiTest {
     read(send("POST", "/agents/bo/login", "{\"loginId\":\"L-bo\",\"ready\":false}"));
     assertError(send("POST", "/agents/bo/login", "{\"loginId\":\"L-bo\"}"), 409, null, "already logged in");
     assertError(send("POST", "/agents/bo/end-call", "{\"loginId\":\"L-bo\"}"), 409, null, "not on a call");
-    assertError(send("POST", "/agents/bo/offers/old-offer/accept", "{\"loginId\":\"L-bo\"}"), 410, null,
+    assertError(send("POST", "/agents/bo/offers/never-made/accept", "{\"loginId\":\"L-bo\"}"), 410, null,
         "not (or no longer) offered");
+    // A real offer, withdrawn because the caller hung up before the accept.
+    read(send("POST", "/agents/bo/ready", "{\"loginId\":\"L-bo\"}"));
+    read(send("POST", "/calls", "{\"callId\":\"api-gone\",\"dialledNumber\":\"0811\",\"callerNumber\":\"070\"}"));
+    String offer = null;
+    for (int i = 0; i < 100 && offer == null; i++) {
+      JsonNode bo = read(send("GET", "/agents/bo", null));
+      if (bo.get("status").asText().equals("RESERVED")) offer = bo.at("/contacts/0/offer/offerId").asText();
+      else Thread.sleep(50);
+    }
+    assertThat(offer).as("bo was offered the call").isNotNull();
+    read(send("POST", "/calls/api-gone/hangup", null));
+    assertError(send("POST", "/agents/bo/offers/" + offer + "/accept", "{\"loginId\":\"L-bo\"}"), 410, null, "");
+    read(send("POST", "/agents/bo/pause", "{\"loginId\":\"L-bo\",\"reason\":\"done\"}"));
     assertError(send("POST", "/agents/bo/pause", "{\"loginId\":\"someone-else\",\"reason\":\"x\"}"), 409, null,
         "replaced by a newer login");
     assertThat(read(send("GET", "/agents/bo", null)).get("status").asText()).isEqualTo("PAUSED");
