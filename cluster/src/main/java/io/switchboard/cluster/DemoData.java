@@ -21,6 +21,11 @@ import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.routing.Strategy;
 import io.switchboard.core.routing.WrapUpPolicy;
+import io.switchboard.core.user.Role;
+import io.switchboard.core.user.User;
+import io.switchboard.core.user.Users;
+import io.switchboard.http.auth.PasswordHasher;
+import java.util.Set;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -35,29 +40,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo centre a fresh node starts with: the answering point Nordic Answering serving Acme AB
- * and Globex Sverige AB, three queues with different strategies, five agents, a number plan.
+ * and Globex Sverige AB, three queues with different strategies, five agents, a number plan,
+ * and demo users (an admin, a supervisor, a user per agent) with the passwords in README.md.
  */
 final class DemoData {
   private static final Logger log = LoggerFactory.getLogger(DemoData.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+  static final AnsweringPointId NORDIC = new AnsweringPointId("nordic");
   static final String ACME_SALES = "+4685550100";
   static final String ACME_VIP = "+4685550199";
   static final String ACME_SUPPORT = "+4685550200";
   static final String GLOBEX = "+4685550300";
 
+  static final String ADMIN_PASSWORD = "demo-admin";
+  static final String SUPERVISOR_PASSWORD = "demo-supervisor";
+  static final String AGENT_PASSWORD = "demo-agent";
+
   private final ActorSystem<?> system;
   private final Engine engine;
+  private final PasswordHasher hasher;
 
-  DemoData(ActorSystem<?> system, Engine engine) {
+  DemoData(ActorSystem<?> system, Engine engine, PasswordHasher hasher) {
     this.system = system;
     this.engine = engine;
+    this.hasher = hasher;
   }
 
   void loadIfEmpty() {
     NumberPlan.Reply plan = ask(engine.refs().numberPlan(), NumberPlan.GetPlan::new);
+    Users.Reply users = ask(Users.ref(system), Users.ListUsers::new);
+    if (users instanceof Users.Listed listed && listed.users().isEmpty()) {
+      loadUsers();
+      log.info("demo users: admin / {}, supervisor sara / {}, agents anna, bertil, cecilia, david, eva / {}",
+          ADMIN_PASSWORD, SUPERVISOR_PASSWORD, AGENT_PASSWORD);
+    }
     if (plan instanceof NumberPlan.Done done && !done.plan().entries().isEmpty()) {
-      log.info("number plan has {} numbers: demo data not loaded", done.plan().entries().size());
+      log.info("number plan has {} numbers: demo centre not loaded", done.plan().entries().size());
       return;
     }
     load();
@@ -66,7 +85,7 @@ final class DemoData {
   }
 
   private void load() {
-    AnsweringPointId nordic = new AnsweringPointId("nordic");
+    AnsweringPointId nordic = NORDIC;
     CompanyId acme = new CompanyId("acme");
     CompanyId globex = new CompanyId("globex");
     var plan = engine.refs().numberPlan();
@@ -78,6 +97,7 @@ final class DemoData {
     check(ask(engine.refs().calendar(office), (ActorRef<Calendar.Reply> r) -> new Calendar.Define(
         CalendarDefinition.standard("Office hours", ZoneId.of("Europe/Stockholm"),
             WeeklyHours.weekdays(LocalTime.of(8, 0), LocalTime.of(17, 0))), r)));
+    check(ask(plan, (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutCalendar(office, "Office hours", r)));
 
     QueueId sales = new QueueId("acme-sales");
     QueueId support = new QueueId("acme-support");
@@ -108,11 +128,30 @@ final class DemoData {
 
   private void queue(QueueId id, QueueConfig config) {
     check(ask(engine.refs().queue(id), (ActorRef<Queue.Reply> r) -> new Queue.Configure(config, r)));
+    check(ask(engine.refs().numberPlan(), (ActorRef<NumberPlan.Reply> r) ->
+        new NumberPlan.PutQueue(id, config.name(), NORDIC, r)));
   }
 
   private void agent(String id, String name, AnswerGroup... groups) {
     check(ask(engine.refs().agent(new AgentId(id)), (ActorRef<Agent.Reply> r) ->
         new Agent.Configure(AgentConfig.of(name, groups), r)));
+    check(ask(engine.refs().numberPlan(), (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutAgent(new AgentId(id), name,
+        java.util.Arrays.stream(groups).map(AnswerGroup::queue).toList(), r)));
+  }
+
+  private void loadUsers() {
+    user("admin", "Demo Admin", hasher.hash(ADMIN_PASSWORD), Set.of(Role.ADMIN), null);
+    user("sara", "Sara Supervisor", hasher.hash(SUPERVISOR_PASSWORD), Set.of(Role.SUPERVISOR), null);
+    String agentHash = hasher.hash(AGENT_PASSWORD);
+    for (String[] a : new String[][] {{"anna", "Anna Andersson"}, {"bertil", "Bertil Berg"},
+        {"cecilia", "Cecilia Carlsson"}, {"david", "David Dahl"}, {"eva", "Eva Ek"}})
+      user(a[0], a[1], agentHash, Set.of(Role.AGENT), new AgentId(a[0]));
+  }
+
+  private void user(String username, String name, String hash, Set<Role> roles, AgentId agent) {
+    Users.Reply reply = ask(Users.ref(system), (ActorRef<Users.Reply> r) ->
+        new Users.CreateUser(new User(username, name, hash, roles, Set.of(), agent, 0, null, null), r));
+    if (reply instanceof Users.Refused refused) throw new IllegalStateException("demo data refused: " + refused.refusal().message());
   }
 
   private void number(String dialled, AnsweringPointId ap, CompanyId company, QueueId queue, int priority) {

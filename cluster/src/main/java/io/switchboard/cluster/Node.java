@@ -2,8 +2,9 @@ package io.switchboard.cluster;
 
 import com.typesafe.config.Config;
 import io.switchboard.core.engine.Engine;
-import io.switchboard.http.JsonMapper;
-import io.switchboard.http.engine.EngineApi;
+import io.switchboard.core.user.LoginSession;
+import io.switchboard.core.user.Users;
+import io.switchboard.http.Edge;
 import io.switchboard.persistence.Database;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -50,17 +51,22 @@ public final class Node implements AutoCloseable {
       if (seeds.isEmpty()) cluster.manager().tell(Join.create(cluster.selfMember().address()));
       if (config.getInt("pekko.management.http.port") >= 0) PekkoManagement.get(system).start();
 
-      Engine engine = Engine.start(system, Clock.systemUTC());
-      if (config.getBoolean("switchboard.demo-data")) new DemoData(system, engine).loadIfEmpty();
+      Clock clock = Clock.systemUTC();
+      Engine engine = Engine.start(system, clock);
+      Users.init(system, clock, engine.context().settings().snapshotEvery());
+      LoginSession.init(system, clock);
+      Edge edge = new Edge(system, engine, config, clock);
+      if (config.getBoolean("switchboard.demo-data")) new DemoData(system, engine, edge.authenticator().hasher()).loadIfEmpty();
+      new BootstrapAdmin(system, edge.authenticator().hasher())
+          .createIfNoUsers(config.getString("switchboard.auth.bootstrap-admin-password"));
 
       Config http = config.getConfig("switchboard.http");
-      EngineApi api = new EngineApi(system, engine, JsonMapper.create(), http.getDuration("ask-timeout"));
       ServerBinding binding = Http.get(system)
           .newServerAt(http.getString("host"), http.getInt("port"))
-          .bind(api.routes())
+          .bind(edge.routes())
           .toCompletableFuture().get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      log.info("Switchboard node up: engine API on http://{}:{}/api/v0/health, cluster {}",
+      log.info("Switchboard node up: http://{}:{}/ (agent desktop, wallboard), cluster {}",
           binding.localAddress().getHostString(), binding.localAddress().getPort(), cluster.selfMember().address());
       return new Node(system, engine, binding.localAddress());
     } catch (Exception e) {

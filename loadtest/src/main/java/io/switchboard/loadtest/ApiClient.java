@@ -9,12 +9,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** JSON over HTTP/1.1 to the engine API v0 of one node on loopback; one connection pool per client. */
+/**
+ * JSON over HTTP/1.1 to the engine API v0 of one node on loopback; one connection pool per client.
+ * The engine API needs the {@code admin} role: {@link #logIn} opens a session through
+ * {@code POST /api/v1/session} and every request after it carries {@code Authorization: Bearer}.
+ */
 final class ApiClient implements AutoCloseable {
 
   record Response(int status, JsonNode body, String raw) {
@@ -28,14 +33,17 @@ final class ApiClient implements AutoCloseable {
     }
   }
 
+  private final String origin;
   private final String base;
   private final ObjectMapper json;
   private final ExecutorService executor;
   private final HttpClient http;
   private final Duration timeout;
+  private volatile String token;
 
   ApiClient(int port, ObjectMapper json, String name, int threads, Duration timeout) {
-    this.base = "http://127.0.0.1:" + port + "/api/v0";
+    this.origin = "http://127.0.0.1:" + port;
+    this.base = origin + "/api/v0";
     this.json = json;
     this.timeout = timeout;
     AtomicInteger n = new AtomicInteger();
@@ -59,8 +67,58 @@ final class ApiClient implements AutoCloseable {
     return URI.create(base + path);
   }
 
+  /**
+   * Opens a session: {@code POST /api/v1/session} with the user's name and password; the token it
+   * answers is sent as {@code Authorization: Bearer} on every later request. A 503 or no answer is
+   * tried again (up to {@code attempts} times, a second apart); a 401 is not, since failed logins
+   * lock the account. A 404 (a node without sessions) leaves the client without a token. Throws
+   * naming the status and the server's error otherwise.
+   */
+  void logIn(String username, String password, int attempts) throws IOException, InterruptedException {
+    Map<String, String> credentials = Map.of("username", username, "password", password);
+    String last = "no attempt";
+    for (int i = 1; i <= attempts; i++) {
+      HttpRequest req = HttpRequest.newBuilder(URI.create(origin + "/api/v1/session"))
+          .timeout(timeout)
+          .header("Accept", "application/json")
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(credentials)))
+          .build();
+      try {
+        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        Response resp = new Response(r.statusCode(), parse(r.body()), r.body());
+        if (resp.status() == 200 && resp.body().path("token").isTextual() && !resp.body().path("token").asText().isEmpty()) {
+          token = resp.body().path("token").asText();
+          return;
+        }
+        if (resp.status() == 404) return; // a node from before sessions: the engine API is open there
+        last = resp.status() + " " + resp.error();
+        if (resp.status() != 503) break;
+      } catch (IOException e) {
+        last = String.valueOf(e);
+      }
+      if (i < attempts) Thread.sleep(1000);
+    }
+    throw new IOException("could not log in as '" + username + "' (POST /api/v1/session: " + last + ")");
+  }
+
+  /** The bearer token of {@link #logIn}, to share one session between clients; null before. */
+  String token() {
+    return token;
+  }
+
+  void useToken(String token) {
+    this.token = token;
+  }
+
+  /** Adds {@code Authorization: Bearer <token>} once logged in. */
+  HttpRequest.Builder authorize(HttpRequest.Builder b) {
+    String t = token;
+    return t == null ? b : b.header("Authorization", "Bearer " + t);
+  }
+
   CompletableFuture<Response> send(String method, String path, Object body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Accept", "application/json");
+    HttpRequest.Builder b = authorize(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Accept", "application/json"));
     if (body == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -239,7 +239,8 @@ public final class EngineBenchmark {
       out.println("PostgreSQL on port " + postgres.getPort());
     }
 
-    // (b) the node
+    // (b) the node; without demo data it creates the first admin ("admin") from this password
+    if ("admin".equals(o.adminUser)) env.put("SWITCHBOARD_ADMIN_PASSWORD", o.adminPassword);
     Path log = tmp.resolve("node.log");
     r.nodeLog = log.toString();
     node = NodeProcess.start(jar, tmp.resolve("node"), log, o.nodeHeap, o.nodeOpts, settings, env);
@@ -258,6 +259,7 @@ public final class EngineBenchmark {
     long started = System.nanoTime();
     awaitHealthy();
     out.printf("node up after %.1f s%n", (System.nanoTime() - started) / 1e9);
+    logIn();
 
     // (c) the centre, (d) the event stream and the agents
     String[] numbers = configureCentre();
@@ -347,6 +349,11 @@ public final class EngineBenchmark {
       try {
         ApiClient.Response h = setupApi.send("GET", "/health", null).get(5, TimeUnit.SECONDS);
         last = h.status() + " " + h.raw();
+        if (h.status() == 401 && setupApi.token() == null) {
+          // the node answers and wants a session for this route: open one, then ask again
+          logIn();
+          continue;
+        }
         if (h.status() == 200 && "UP".equals(h.body().path("status").asText())
             && "Up".equalsIgnoreCase(h.body().path("memberStatus").asText()))
           return;
@@ -357,6 +364,19 @@ public final class EngineBenchmark {
     }
     throw new IllegalStateException("the node was not healthy within " + HEALTH_TIMEOUT.toSeconds() + " s (last: " + last
         + "); its log " + node.log() + " ends with:" + System.lineSeparator() + node.tail(30));
+  }
+
+  /**
+   * The engine API v0 needs the admin role: one session ({@code POST /api/v1/session} as
+   * {@code --admin-user}), its bearer token shared by every client of this run.
+   */
+  private void logIn() throws IOException, InterruptedException {
+    if (setupApi.token() == null) {
+      setupApi.logIn(o.adminUser, o.adminPassword, 30);
+      out.println(setupApi.token() != null ? "logged in as " + o.adminUser
+          : "the node has no POST /api/v1/session (404): sending no Authorization header");
+    }
+    for (ApiClient c : new ApiClient[] {actionsApi, callsApi, eventsApi}) c.useToken(setupApi.token());
   }
 
   private static String queueId(int q) {
@@ -469,8 +489,8 @@ public final class EngineBenchmark {
   // ---------------------------------------------------------------- the event stream
 
   private void openEventStream() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(eventsApi.uri("/events?types=agent,call&phases=FINISHED"
-            + "&causes=offer,connected,offer-missed,offer-withdrawn,logged-in,login-replaced"))
+    HttpRequest req = eventsApi.authorize(HttpRequest.newBuilder(eventsApi.uri("/events?types=agent,call&phases=FINISHED"
+            + "&causes=offer,connected,offer-missed,offer-withdrawn,logged-in,login-replaced")))
         .header("Accept", "text/event-stream")
         .GET()
         .build();

@@ -27,6 +27,8 @@ public final class Options {
     HELP.put("node-jar", "the node jar; default cluster/target/switchboard-node.jar under the repo root");
     HELP.put("node-opts", "extra JVM options of the node, space separated (e.g. a JFR flag)");
     HELP.put("max-in-flight", "POST /calls requests in flight at most; a call over it is 'not injected'; default 768");
+    HELP.put("admin-user", "the user the runner logs in as (POST /api/v1/session; the engine API needs the admin role); default admin");
+    HELP.put("admin-password", "that user's password; default demo-admin");
     HELP.put("drain", "seconds to wait after arrivals for every call to end; default 120");
     HELP.put("record-events", "write every event of the stream to events.jsonl in the temp dir (implies --keep); a flag");
     HELP.put("keep", "keep the temp dir (node log, database) afterwards; a flag without value");
@@ -48,6 +50,8 @@ public final class Options {
   List<String> nodeOpts = List.of();
   int maxInFlight = 768;
   int drainSeconds = 120;
+  String adminUser = "admin";
+  String adminPassword = "demo-admin";
   boolean keep;
   boolean recordEvents;
   boolean help;
@@ -115,6 +119,11 @@ public final class Options {
       case "node-opts" -> nodeOpts = value.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(value.trim().split("\\s+")));
       case "max-in-flight" -> maxInFlight = number(key, value, 1);
       case "drain" -> drainSeconds = number(key, value, 1);
+      case "admin-user" -> {
+        if (value.isBlank()) throw new IllegalArgumentException("option --admin-user: must not be empty");
+        adminUser = value;
+      }
+      case "admin-password" -> adminPassword = value;
       default -> throw new IllegalArgumentException("unknown option --" + key);
     }
   }

@@ -64,6 +64,7 @@ public final class Agent
 
   static final String MISSED_OFFER = "missed offer";
   static final String AFTER_LOGIN = "after login";
+  public static final String NO_CONNECTION = "no-connection";
 
   // ---------------------------------------------------------------- commands
 
@@ -128,6 +129,12 @@ public final class Agent
   /** From the call session: it has written the call's completion this agent reported. */
   public record CompletionConfirmed(CallId callId) implements Command {}
 
+  /**
+   * A desktop socket of login {@code loginId} is open (sent every heartbeat) or closed. Once a
+   * login has reported a socket, the agent is not left available after its last one is gone.
+   */
+  public record Presence(String loginId, String connectionId, boolean open) implements Command {}
+
   private record AnswerResult(
       OfferId offerId, CallSession.AnswerReply reply, Throwable failure, ActorRef<Reply> replyTo)
       implements Command {}
@@ -143,6 +150,8 @@ public final class Agent
 
   /** Report completions the call sessions have not confirmed yet. */
   private record ResendCompletions() implements Command {}
+
+  private record CheckPresence() implements Command {}
 
   // ---------------------------------------------------------------- replies
 
@@ -182,6 +191,9 @@ public final class Agent
 
   public record WrapUpEnded(CallId callId, Instant at) implements Event {}
 
+  /** The login has a desktop socket: from now on, being without one pauses or logs it out. */
+  public record Attended(String loginId, Instant at) implements Event {}
+
   // ---------------------------------------------------------------- state
 
   public sealed interface State extends CborSerializable {}
@@ -206,7 +218,8 @@ public final class Agent
       List<AgentContact> contacts,
       Instant availableSince,
       Instant lastContactEndedAt,
-      Completion lastCompletion)
+      Completion lastCompletion,
+      boolean attended)
       implements State {
 
     boolean free(Channel channel) {
@@ -231,37 +244,43 @@ public final class Agent
 
     LoggedInState withContacts(UnaryOperator<List<AgentContact>> change) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince,
-          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince, lastContactEndedAt, lastCompletion);
+          List.copyOf(change.apply(new ArrayList<>(contacts))), availableSince, lastContactEndedAt, lastCompletion, attended);
     }
 
     LoggedInState withConfig(AgentConfig newConfig, List<AnswerGroup> newGroups) {
       return new LoggedInState(newConfig, today, loginId, newGroups, ready, pauseReason, presenceSince, contacts,
-          availableSince, lastContactEndedAt, lastCompletion);
+          availableSince, lastContactEndedAt, lastCompletion, attended);
     }
 
     LoggedInState withLogin(String newLoginId, List<AnswerGroup> newGroups) {
+      // A new login is attended once one of its sockets reports in.
       return new LoggedInState(config, today, newLoginId, newGroups, ready, pauseReason, presenceSince, contacts,
-          availableSince, lastContactEndedAt, lastCompletion);
+          availableSince, lastContactEndedAt, lastCompletion, false);
     }
 
     LoggedInState withPresence(boolean isReady, String reason, Instant since) {
       return new LoggedInState(config, today, loginId, groups, isReady, reason, since, contacts, availableSince,
-          lastContactEndedAt, lastCompletion);
+          lastContactEndedAt, lastCompletion, attended);
     }
 
     LoggedInState withAvailableSince(Instant since) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts, since,
-          lastContactEndedAt, lastCompletion);
+          lastContactEndedAt, lastCompletion, attended);
     }
 
     LoggedInState withContactEnded(DailyCount count, Instant at) {
       return new LoggedInState(config, count, loginId, groups, ready, pauseReason, presenceSince, contacts,
-          availableSince, at, lastCompletion);
+          availableSince, at, lastCompletion, attended);
     }
 
     LoggedInState withCompletion(Completion completion) {
       return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts,
-          availableSince, lastContactEndedAt, completion);
+          availableSince, lastContactEndedAt, completion, attended);
+    }
+
+    LoggedInState withAttended() {
+      return new LoggedInState(config, today, loginId, groups, ready, pauseReason, presenceSince, contacts,
+          availableSince, lastContactEndedAt, lastCompletion, true);
     }
   }
 
@@ -309,6 +328,11 @@ public final class Agent
   private final java.util.Map<CallId, Instant> hungUpEarly = new java.util.HashMap<>();
   /** Completions reported to call sessions and not yet confirmed, re-sent until they are. */
   private final java.util.Map<CallId, Instant> unconfirmed = new java.util.HashMap<>();
+
+  /** Desktop sockets of the current login, by connection id, with when each last reported. */
+  private final java.util.Map<String, Instant> sockets = new java.util.HashMap<>();
+  /** Since when the attended login has had no socket, or null while it has one. */
+  private Instant absentSince;
 
   private record Collecting(long epoch, Set<QueueId> awaiting, List<Offer> offers) {}
 
@@ -390,6 +414,8 @@ public final class Agent
         .onCommand(CallerHungUp.class, this::onCallerHungUp)
         .onCommand(CallStatus.class, this::onCallStatus)
         .onCommand(WrapUpTimeout.class, this::onWrapUpTimeout)
+        .onCommand(Presence.class, this::onPresence)
+        .onCommand(CheckPresence.class, this::onCheckPresence)
         .onCommand(RecheckAccept.class, (s, c) -> {
           if (c.offerId().equals(accepting)) s.contact(c.offerId()).ifPresent(o -> checkOffer(o.offer()));
           return Effect().noReply();
@@ -478,6 +504,64 @@ public final class Agent
           changed(s, after, cause);
         })
         .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onPresence(LoggedInState s, Presence p) {
+    // Sockets of a replaced login do not count: nobody there works for the current one.
+    if (p.loginId() == null || !p.loginId().equals(s.loginId()) || p.connectionId() == null)
+      return Effect().noReply();
+    Instant now = ctx.now();
+    if (p.open()) {
+      sockets.put(p.connectionId(), now);
+      absentSince = null;
+    } else if (sockets.remove(p.connectionId()) != null && sockets.isEmpty()) {
+      absentSince = now;
+    }
+    if (!timers.isTimerActive(CheckPresence.class))
+      timers.startTimerWithFixedDelay(CheckPresence.class, new CheckPresence(), ctx.settings().presenceCheckInterval());
+    if (s.attended()) return Effect().noReply();
+    return Effect().persist(new Attended(s.loginId(), now)).thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onCheckPresence(LoggedInState s, CheckPresence c) {
+    if (!s.attended()) {
+      timers.cancel(CheckPresence.class);
+      return Effect().noReply();
+    }
+    Instant now = ctx.now();
+    // A socket whose node died says nothing more: it is gone after three silent heartbeats.
+    Instant stale = now.minus(ctx.settings().heartbeatInterval().multipliedBy(3));
+    sockets.values().removeIf(seen -> seen.isBefore(stale));
+    if (!sockets.isEmpty()) {
+      absentSince = null;
+      return Effect().noReply();
+    }
+    if (absentSince == null) absentSince = now;
+    if (Duration.between(absentSince, now).compareTo(ctx.settings().absenceGrace()) < 0) return Effect().noReply();
+    // On a call or accepting one: act once it is over.
+    if (accepting != null || s.contacts().stream().anyMatch(x -> x.phase() != Phase.RESERVED))
+      return Effect().noReply();
+    List<Event> events = new ArrayList<>();
+    List<AgentContact> ringing = s.contacts();
+    for (AgentContact r : ringing) events.add(released(r, OfferOutcome.DECLINED, now));
+    String cause;
+    if (ctx.settings().absenceLogsOut()) {
+      events.add(new LoggedOut(s.loginId(), NO_CONNECTION, now));
+      cause = "absent-logged-out";
+      timers.cancel(CheckPresence.class);
+    } else if (s.ready() || !NO_CONNECTION.equals(s.pauseReason()) || !ringing.isEmpty()) {
+      events.add(new Paused(NO_CONNECTION, now));
+      cause = "absent-paused";
+    } else {
+      return Effect().noReply();
+    }
+    return Effect().persist(events)
+        .thenRun((State after) -> {
+          ringing.forEach(r -> tellReleased(r, OfferOutcome.DECLINED, now));
+          if (after instanceof LoggedOutState) syncMembership(s.groups(), List.of());
+          changed(s, after, cause);
+        })
+        .thenNoReply();
   }
 
   private ReplyEffect<Event, State> onLogout(LoggedInState s, Logout c) {
@@ -842,6 +926,10 @@ public final class Agent
 
   /** After every change: tell queues about availability, and observers about the agent. */
   private void changed(State before, State after, String cause) {
+    if (!(after instanceof LoggedInState a) || !(before instanceof LoggedInState b) || !a.loginId().equals(b.loginId())) {
+      sockets.clear();
+      absentSince = null;
+    }
     boolean wasFree = before instanceof LoggedInState b && b.free(Channel.VOICE);
     boolean isFree = after instanceof LoggedInState a && a.free(Channel.VOICE);
     if (isFree && (!wasFree || cause.equals("logged-in") || cause.equals("login-replaced"))) {
@@ -954,6 +1042,11 @@ public final class Agent
         : state instanceof LoggedOutState out ? out.lastCompletion() : null;
     if (last != null) reportCompletion(last.callId(), last.at());
     if (!(state instanceof LoggedInState s)) return;
+    if (s.attended()) {
+      // Its sockets, if any are left, report again within a heartbeat.
+      absentSince = ctx.now();
+      timers.startTimerWithFixedDelay(CheckPresence.class, new CheckPresence(), ctx.settings().presenceCheckInterval());
+    }
     for (AnswerGroup g : s.groups()) ctx.refs().queue(g.queue()).tell(new Queue.MemberLogin(id, g.level()));
     for (AgentContact c : s.contacts()) {
       CallId call = c.offer().contact().callId();
@@ -994,7 +1087,7 @@ public final class Agent
       if (state instanceof LoggedInState s) return s.withLogin(e.loginId(), e.groups());
       LoggedOutState s = (LoggedOutState) state;
       return new LoggedInState(s.config(), s.today(), e.loginId(), e.groups(), e.ready(),
-          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at(), null, s.lastCompletion());
+          e.ready() ? null : AFTER_LOGIN, e.at(), List.of(), e.at(), null, s.lastCompletion(), false);
     }
     if (event instanceof LoggedOut e) {
       LoggedInState s = (LoggedInState) state;
@@ -1008,6 +1101,7 @@ public final class Agent
   }
 
   private LoggedInState applyLoggedIn(LoggedInState s, Event event) {
+    if (event instanceof Attended) return s.withAttended();
     if (event instanceof Readied e) return s.withPresence(true, null, e.at());
     if (event instanceof Paused e) return s.withPresence(false, e.reason(), e.at());
     if (event instanceof OfferReserved e)
@@ -1077,11 +1171,15 @@ public final class Agent
         default -> s.contacts().stream().map(AgentContact::since).max(Comparator.naturalOrder()).orElseThrow();
       };
       return new AgentView(id, s.config().name(), status, s.ready() ? null : s.pauseReason(), since,
-          s.availableSince(), s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config());
+          s.availableSince(), s.loginId(), s.groups(), s.contacts(), s.today().on(today), s.config(), version());
     }
     if (state instanceof LoggedOutState s)
       return new AgentView(id, s.config().name(), AgentStatus.LOGGED_OUT, null, s.since(), null, null, List.of(),
-          List.of(), s.today().on(today), s.config());
-    return new AgentView(id, null, AgentStatus.LOGGED_OUT, null, null, null, null, List.of(), List.of(), 0, null);
+          List.of(), s.today().on(today), s.config(), version());
+    return new AgentView(id, null, AgentStatus.LOGGED_OUT, null, null, null, null, List.of(), List.of(), 0, null, version());
+  }
+
+  private long version() {
+    return lastSequenceNumber(context);
   }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * An agent as the API, desktops and wallboards see it. {@code availableSince}: when the agent
- * last became free to take a contact (what longest-idle routing counts from).
+ * last became free to take a contact (what longest-idle routing counts from). {@code version}
+ * grows with every change, so an observer can drop a view older than one it has shown.
  */
 public record AgentView(
     AgentId agentId,
@@ -19,5 +20,6 @@ public record AgentView(
     List<AnswerGroup> groups,
     List<AgentContact> contacts,
     int handledToday,
-    AgentConfig config)
+    AgentConfig config,
+    long version)
     implements CborSerializable {}

@@ -20,7 +20,11 @@ public record EngineSettings(
     Duration finishedLinger,
     Duration retryInterval,
     int snapshotEvery,
-    int tagSlices) {
+    int tagSlices,
+    Duration heartbeatInterval,
+    Duration presenceCheckInterval,
+    Duration absenceGrace,
+    boolean absenceLogsOut) {
 
   public static EngineSettings from(Config root) {
     Config c = root.getConfig("switchboard.engine");
@@ -33,7 +37,20 @@ public record EngineSettings(
         c.getDuration("finished-linger"),
         c.getDuration("retry-interval"),
         c.getInt("snapshot-every"),
-        c.getInt("tag-slices"));
+        c.getInt("tag-slices"),
+        root.getDuration("switchboard.agent.heartbeat-interval"),
+        root.getDuration("switchboard.agent.presence-check-interval"),
+        root.getDuration("switchboard.agent.absence-grace"),
+        logsOut(root.getString("switchboard.agent.absence-action")));
+  }
+
+  private static boolean logsOut(String action) {
+    return switch (action) {
+      case "pause" -> false;
+      case "logout" -> true;
+      default -> throw new IllegalArgumentException(
+          "switchboard.agent.absence-action must be pause or logout, got " + action);
+    };
   }
 
   /**

@@ -15,4 +15,7 @@ public sealed interface Notification extends CborSerializable {
   record AgentChanged(AgentId agentId, AgentView view, String cause, Instant at) implements Notification {}
 
   record CallChanged(CallId callId, CallView view, Instant at) implements Notification {}
+
+  /** A queue's wallboard figures after a change (arrivals, departures, config). */
+  record QueueChanged(io.switchboard.core.queue.QueueFigures figures, Instant at) implements Notification {}
 }

@@ -2,10 +2,15 @@ package io.switchboard.core.numberplan;
 
 import io.switchboard.core.CborSerializable;
 import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.calendar.CalendarId;
+import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.directory.AnsweringPointId;
 import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.EngineContext;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -49,6 +54,25 @@ public final class NumberPlan
 
   public record RemoveEntry(String dialledNumber, ActorRef<Reply> replyTo) implements Command {}
 
+  public record RemoveAnsweringPoint(AnsweringPointId id, ActorRef<Reply> replyTo) implements Command {}
+
+  public record RemoveCompany(CompanyId id, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Lists a queue in the centre's directory, under its answering point. */
+  public record PutQueue(QueueId id, String name, AnsweringPointId answeringPoint, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  public record RemoveQueue(QueueId id, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Lists an agent with the queues of its answer groups (what scopes it to answering points). */
+  public record PutAgent(AgentId id, String name, List<QueueId> queues, ActorRef<Reply> replyTo) implements Command {}
+
+  public record RemoveAgent(AgentId id, ActorRef<Reply> replyTo) implements Command {}
+
+  public record PutCalendar(CalendarId id, String name, ActorRef<Reply> replyTo) implements Command {}
+
+  public record RemoveCalendar(CalendarId id, ActorRef<Reply> replyTo) implements Command {}
+
   public record Resolve(String dialledNumber, ActorRef<Reply> replyTo) implements Command {}
 
   public record GetPlan(ActorRef<Reply> replyTo) implements Command {}
@@ -75,21 +99,82 @@ public final class NumberPlan
 
   public record EntryRemoved(String dialledNumber, Instant at) implements Event {}
 
+  public record AnsweringPointRemoved(AnsweringPointId id, Instant at) implements Event {}
+
+  public record CompanyRemoved(CompanyId id, Instant at) implements Event {}
+
+  public record QueueListed(QueueId id, String name, AnsweringPointId answeringPoint, Instant at) implements Event {}
+
+  public record QueueUnlisted(QueueId id, Instant at) implements Event {}
+
+  public record AgentListed(AgentId id, String name, List<QueueId> queues, Instant at) implements Event {}
+
+  public record AgentUnlisted(AgentId id, Instant at) implements Event {}
+
+  public record CalendarListed(CalendarId id, String name, Instant at) implements Event {}
+
+  public record CalendarUnlisted(CalendarId id, Instant at) implements Event {}
+
   // ---------------------------------------------------------------- state
 
   public record AnsweringPoint(AnsweringPointId id, String name) implements CborSerializable {}
 
   public record Company(CompanyId id, String name, AnsweringPointId answeringPoint) implements CborSerializable {}
 
+  /** A queue as the directory lists it: its configuration lives in the Queue entity. */
+  public record QueueListing(QueueId id, String name, AnsweringPointId answeringPoint) implements CborSerializable {}
+
+  public record AgentListing(AgentId id, String name, List<QueueId> queues) implements CborSerializable {
+    public AgentListing {
+      queues = queues == null ? List.of() : List.copyOf(queues);
+    }
+  }
+
+  public record CalendarListing(CalendarId id, String name) implements CborSerializable {}
+
   /** The whole plan; small and rarely changed, so immutable copies per change are fine. */
   public record Plan(
       Map<AnsweringPointId, AnsweringPoint> answeringPoints,
       Map<CompanyId, Company> companies,
-      Map<String, NumberPlanEntry> entries)
+      Map<String, NumberPlanEntry> entries,
+      Map<QueueId, QueueListing> queues,
+      Map<AgentId, AgentListing> agents,
+      Map<CalendarId, CalendarListing> calendars)
       implements CborSerializable {
 
+    public Plan {
+      // Snapshots written before the directory listed queues, agents and calendars have none.
+      if (queues == null) queues = Map.of();
+      if (agents == null) agents = Map.of();
+      if (calendars == null) calendars = Map.of();
+    }
+
     static Plan empty() {
-      return new Plan(Map.of(), Map.of(), Map.of());
+      return new Plan(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+    }
+
+    Plan withAnsweringPoints(Map<AnsweringPointId, AnsweringPoint> m) {
+      return new Plan(m, companies, entries, queues, agents, calendars);
+    }
+
+    Plan withCompanies(Map<CompanyId, Company> m) {
+      return new Plan(answeringPoints, m, entries, queues, agents, calendars);
+    }
+
+    Plan withEntries(Map<String, NumberPlanEntry> m) {
+      return new Plan(answeringPoints, companies, m, queues, agents, calendars);
+    }
+
+    Plan withQueues(Map<QueueId, QueueListing> m) {
+      return new Plan(answeringPoints, companies, entries, m, agents, calendars);
+    }
+
+    Plan withAgents(Map<AgentId, AgentListing> m) {
+      return new Plan(answeringPoints, companies, entries, queues, m, calendars);
+    }
+
+    Plan withCalendars(Map<CalendarId, CalendarListing> m) {
+      return new Plan(answeringPoints, companies, entries, queues, agents, m);
     }
 
     <K extends Comparable<K>, V> Map<K, V> with(Map<K, V> map, K key, V value) {
@@ -140,6 +225,30 @@ public final class NumberPlan
         .onCommand(PutCompany.class, this::onPutCompany)
         .onCommand(PutEntry.class, this::onPutEntry)
         .onCommand(RemoveEntry.class, this::onRemoveEntry)
+        .onCommand(RemoveAnsweringPoint.class, this::onRemoveAnsweringPoint)
+        .onCommand(RemoveCompany.class, this::onRemoveCompany)
+        .onCommand(PutQueue.class, this::onPutQueue)
+        .onCommand(RemoveQueue.class, this::onRemoveQueue)
+        .onCommand(PutAgent.class, (plan, c) -> {
+          if (c.id() == null) return refuse(c.replyTo(), Refusal.invalid("id", "agent id is required"));
+          if (blank(c.name())) return refuse(c.replyTo(), Refusal.invalid("name", "agent name is required"));
+          return persist(new AgentListed(c.id(), c.name().strip(), c.queues(), ctx.now()), c.replyTo());
+        })
+        .onCommand(RemoveAgent.class, (plan, c) -> {
+          if (c.id() == null || !plan.agents().containsKey(c.id()))
+            return refuse(c.replyTo(), Refusal.notFound("unknown agent " + c.id()));
+          return persist(new AgentUnlisted(c.id(), ctx.now()), c.replyTo());
+        })
+        .onCommand(PutCalendar.class, (plan, c) -> {
+          if (c.id() == null) return refuse(c.replyTo(), Refusal.invalid("id", "calendar id is required"));
+          if (blank(c.name())) return refuse(c.replyTo(), Refusal.invalid("name", "calendar name is required"));
+          return persist(new CalendarListed(c.id(), c.name().strip(), ctx.now()), c.replyTo());
+        })
+        .onCommand(RemoveCalendar.class, (plan, c) -> {
+          if (c.id() == null || !plan.calendars().containsKey(c.id()))
+            return refuse(c.replyTo(), Refusal.notFound("unknown calendar " + c.id()));
+          return persist(new CalendarUnlisted(c.id(), ctx.now()), c.replyTo());
+        })
         .onCommand(Resolve.class, (plan, c) -> {
           NumberPlanEntry entry = c.dialledNumber() == null ? null : plan.entries().get(c.dialledNumber());
           return Effect().reply(c.replyTo(), entry == null
@@ -186,6 +295,47 @@ public final class NumberPlan
     return persist(new EntryRemoved(c.dialledNumber(), ctx.now()), c.replyTo());
   }
 
+  private ReplyEffect<Event, Plan> onRemoveAnsweringPoint(Plan plan, RemoveAnsweringPoint c) {
+    if (c.id() == null || !plan.answeringPoints().containsKey(c.id()))
+      return refuse(c.replyTo(), Refusal.notFound("unknown answering point " + c.id()));
+    List<String> users = new ArrayList<>();
+    plan.companies().values().stream().filter(x -> x.answeringPoint().equals(c.id()))
+        .forEach(x -> users.add("company " + x.id()));
+    plan.queues().values().stream().filter(x -> x.answeringPoint().equals(c.id()))
+        .forEach(x -> users.add("queue " + x.id()));
+    if (!users.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict("answering point " + c.id() + " is still used by " + String.join(", ", users)));
+    return persist(new AnsweringPointRemoved(c.id(), ctx.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, Plan> onRemoveCompany(Plan plan, RemoveCompany c) {
+    if (c.id() == null || !plan.companies().containsKey(c.id()))
+      return refuse(c.replyTo(), Refusal.notFound("unknown company " + c.id()));
+    List<String> numbers = plan.entries().values().stream().filter(e -> e.company().equals(c.id()))
+        .map(NumberPlanEntry::dialledNumber).toList();
+    if (!numbers.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict("company " + c.id() + " still has dialled numbers " + numbers));
+    return persist(new CompanyRemoved(c.id(), ctx.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, Plan> onPutQueue(Plan plan, PutQueue c) {
+    if (c.id() == null) return refuse(c.replyTo(), Refusal.invalid("id", "queue id is required"));
+    if (blank(c.name())) return refuse(c.replyTo(), Refusal.invalid("name", "queue name is required"));
+    if (c.answeringPoint() == null || !plan.answeringPoints().containsKey(c.answeringPoint()))
+      return refuse(c.replyTo(), Refusal.invalid("answeringPoint", "unknown answering point " + c.answeringPoint()));
+    return persist(new QueueListed(c.id(), c.name().strip(), c.answeringPoint(), ctx.now()), c.replyTo());
+  }
+
+  private ReplyEffect<Event, Plan> onRemoveQueue(Plan plan, RemoveQueue c) {
+    if (c.id() == null || !plan.queues().containsKey(c.id()))
+      return refuse(c.replyTo(), Refusal.notFound("unknown queue " + c.id()));
+    List<String> numbers = plan.entries().values().stream().filter(e -> e.queue().equals(c.id()))
+        .map(NumberPlanEntry::dialledNumber).toList();
+    if (!numbers.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict("queue " + c.id() + " still has dialled numbers " + numbers));
+    return persist(new QueueUnlisted(c.id(), ctx.now()), c.replyTo());
+  }
+
   private ReplyEffect<Event, Plan> persist(Event event, ActorRef<Reply> replyTo) {
     return Effect().persist(event).thenReply(replyTo, Done::new);
   }
@@ -202,16 +352,29 @@ public final class NumberPlan
   public EventHandler<Plan, Event> eventHandler() {
     return (plan, event) -> {
       if (event instanceof AnsweringPointPut e)
-        return new Plan(plan.with(plan.answeringPoints(), e.id(), new AnsweringPoint(e.id(), e.name())),
-            plan.companies(), plan.entries());
+        return plan.withAnsweringPoints(plan.with(plan.answeringPoints(), e.id(), new AnsweringPoint(e.id(), e.name())));
+      if (event instanceof AnsweringPointRemoved e)
+        return plan.withAnsweringPoints(plan.with(plan.answeringPoints(), e.id(), null));
       if (event instanceof CompanyPut e)
-        return new Plan(plan.answeringPoints(),
-            plan.with(plan.companies(), e.id(), new Company(e.id(), e.name(), e.answeringPoint())), plan.entries());
+        return plan.withCompanies(plan.with(plan.companies(), e.id(), new Company(e.id(), e.name(), e.answeringPoint())));
+      if (event instanceof CompanyRemoved e)
+        return plan.withCompanies(plan.with(plan.companies(), e.id(), null));
       if (event instanceof EntryPut e)
-        return new Plan(plan.answeringPoints(), plan.companies(),
-            plan.with(plan.entries(), e.entry().dialledNumber(), e.entry()));
+        return plan.withEntries(plan.with(plan.entries(), e.entry().dialledNumber(), e.entry()));
       if (event instanceof EntryRemoved e)
-        return new Plan(plan.answeringPoints(), plan.companies(), plan.with(plan.entries(), e.dialledNumber(), null));
+        return plan.withEntries(plan.with(plan.entries(), e.dialledNumber(), null));
+      if (event instanceof QueueListed e)
+        return plan.withQueues(plan.with(plan.queues(), e.id(), new QueueListing(e.id(), e.name(), e.answeringPoint())));
+      if (event instanceof QueueUnlisted e)
+        return plan.withQueues(plan.with(plan.queues(), e.id(), null));
+      if (event instanceof AgentListed e)
+        return plan.withAgents(plan.with(plan.agents(), e.id(), new AgentListing(e.id(), e.name(), e.queues())));
+      if (event instanceof AgentUnlisted e)
+        return plan.withAgents(plan.with(plan.agents(), e.id(), null));
+      if (event instanceof CalendarListed e)
+        return plan.withCalendars(plan.with(plan.calendars(), e.id(), new CalendarListing(e.id(), e.name())));
+      if (event instanceof CalendarUnlisted e)
+        return plan.withCalendars(plan.with(plan.calendars(), e.id(), null));
       throw new IllegalStateException("unexpected event " + event);
     };
   }

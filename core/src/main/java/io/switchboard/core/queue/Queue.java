@@ -11,6 +11,7 @@ import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineSettings;
+import io.switchboard.core.engine.Notification;
 import io.switchboard.core.routing.AgentPool;
 import io.switchboard.core.routing.ContactSummary;
 import io.switchboard.core.routing.Matcher;
@@ -20,6 +21,7 @@ import io.switchboard.core.routing.OfferOutcome;
 import io.switchboard.core.routing.Strategy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -147,6 +149,8 @@ public final class Queue
         java.util.Comparator.comparing(ContactSummary::enqueuedAt).thenComparing(ContactSummary::callId));
     private final Map<CallId, ContactSummary> byCall = new HashMap<>();
     private final TreeMap<AgentId, Integer> members = new TreeMap<>();
+    /** Today's counts; null until the first contact. */
+    private TodayFigures today;
 
     Active(QueueConfig config) {
       this.config = config;
@@ -186,7 +190,7 @@ public final class Queue
 
     @JsonValue
     Snapshot snapshot() {
-      return new Snapshot(config, List.copyOf(waiting), Map.copyOf(members));
+      return new Snapshot(config, List.copyOf(waiting), Map.copyOf(members), today);
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
@@ -194,6 +198,7 @@ public final class Queue
       Active a = new Active(s.config());
       s.waiting().forEach(a::add);
       a.members.putAll(s.members());
+      a.today = s.today();
       return a;
     }
 
@@ -214,7 +219,8 @@ public final class Queue
   }
 
   /** The immutable form of {@link Active}, written as the snapshot. */
-  public record Snapshot(QueueConfig config, List<ContactSummary> waiting, Map<AgentId, Integer> members)
+  public record Snapshot(
+      QueueConfig config, List<ContactSummary> waiting, Map<AgentId, Integer> members, TodayFigures today)
       implements CborSerializable {}
 
   // ---------------------------------------------------------------- wiring
@@ -325,6 +331,7 @@ public final class Queue
           if (after instanceof Active a) {
             dispatch.restrategize(a.config().strategy());
             if (!(s instanceof Active)) askMembers(a);
+            publishFigures(a);
             match(a);
           }
         })
@@ -395,6 +402,7 @@ public final class Queue
               dispatch.forget(left.callId());
             }
           }
+          publishFigures(a);
           match(a);
         })
         .thenNoReply();
@@ -574,8 +582,10 @@ public final class Queue
       }
       Active a = (Active) state;
       if (event instanceof ContactQueued e) {
+        a.today = figuresOn(a, e.contact().enqueuedAt()).withQueued();
         a.add(e.contact());
       } else if (event instanceof ContactLeft e) {
+        a.waiting(e.callId()).ifPresent(c -> a.today = count(a, c, e));
         a.remove(e.callId());
       } else if (event instanceof MemberJoined e) {
         a.members.put(e.agentId(), e.level());
@@ -584,6 +594,38 @@ public final class Queue
       }
       return a;
     };
+  }
+
+  private TodayFigures figuresOn(Active a, Instant at) {
+    LocalDate day = LocalDate.ofInstant(at, ctx.settings().timeZone());
+    return a.today == null ? TodayFigures.empty(day) : a.today.on(day);
+  }
+
+  private TodayFigures count(Active a, ContactSummary c, ContactLeft e) {
+    TodayFigures f = figuresOn(a, e.at());
+    Duration wait = Duration.between(c.enqueuedAt(), e.at());
+    if (wait.isNegative()) wait = Duration.ZERO;
+    return switch (e.reason()) {
+      case ANSWERED -> f.withAnswered(wait, a.config.serviceLevelThreshold());
+      case ABANDONED -> f.withAbandoned(wait, a.config.shortAbandonThreshold());
+      case OVERFLOWED -> f.withOverflowed();
+      case ORPHANED -> f;
+    };
+  }
+
+  /** Today's figures as of now (zero on a day without contacts yet). */
+  private TodayFigures today(Active s) {
+    return figuresOn(s, ctx.now());
+  }
+
+  private void publishFigures(Active s) {
+    ctx.notifier().publish(new Notification.QueueChanged(figures(s), ctx.now()));
+  }
+
+  private QueueFigures figures(Active s) {
+    Instant oldest = s.byArrival.isEmpty() ? null : s.byArrival.first().enqueuedAt();
+    return new QueueFigures(id, s.config.name(), s.waiting.size(), oldest, today(s),
+        s.config.serviceLevelThreshold().toSeconds(), s.config.serviceLevelTargetPercent());
   }
 
   // ---------------------------------------------------------------- views
@@ -598,9 +640,9 @@ public final class Queue
     }
     List<QueueView.Member> members = new ArrayList<>();
     s.members.forEach((agent, level) -> members.add(new QueueView.Member(agent, level, dispatch.pool.contains(agent))));
-    Instant oldest = s.waiting.stream().map(ContactSummary::enqueuedAt).min(Instant::compareTo).orElse(null);
+    Instant oldest = s.byArrival.isEmpty() ? null : s.byArrival.first().enqueuedAt();
     return new QueueView(id, s.config(), s.waiting.size(), oldest, waiting, members, dispatch.pool.size(),
-        dispatch.offers.size());
+        dispatch.offers.size(), today(s));
   }
 
   // ---------------------------------------------------------------- soft state

@@ -18,7 +18,8 @@ public record QueueView(
     List<WaitingContact> waiting,
     List<Member> members,
     int freeAgents,
-    int offersRinging)
+    int offersRinging,
+    TodayFigures today)
     implements CborSerializable {
 
   public static final int MAX_LISTED = 200;

@@ -334,6 +334,34 @@ class QueueTest {
   }
 
   @Test
+  void todaysFiguresFollowTheQueuesOwnEventsAndSurviveARestart() {
+    configure(QueueConfig.named("Sales"));
+    enqueue("c1", 0, null);
+    enqueue("c2", 0, null);
+    enqueue("c3", 0, null);
+    advance(Duration.ofSeconds(10));
+    queue.runCommand(new Queue.Dequeue(new CallId("c1"), LeaveReason.ANSWERED));
+    advance(Duration.ofSeconds(20));
+    queue.runCommand(new Queue.Dequeue(new CallId("c2"), LeaveReason.ANSWERED));
+    queue.runCommand(new Queue.Dequeue(new CallId("c3"), LeaveReason.ABANDONED));
+    // A contact that is not here does not count.
+    queue.runCommand(new Queue.Dequeue(new CallId("never-here"), LeaveReason.ANSWERED));
+    TodayFigures today = view().today();
+    assertThat(today.date()).isEqualTo(java.time.LocalDate.of(2026, 11, 23));
+    assertThat(today.offered()).isEqualTo(3);
+    assertThat(today.answered()).isEqualTo(2);
+    assertThat(today.answeredWithinThreshold()).isEqualTo(1);
+    assertThat(today.abandoned()).isEqualTo(1);
+    assertThat(today.serviceLevelPercent()).isCloseTo(100.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(today.asaSeconds()).isCloseTo(20.0, org.assertj.core.api.Assertions.within(1e-9));
+    queue.restart();
+    assertThat(view().today()).isEqualTo(today);
+    // The next day starts from zero.
+    advance(Duration.ofDays(1));
+    assertThat(view().today().offered()).isZero();
+  }
+
+  @Test
   void aLeavingContactIsRemovedAndPositionsMove() {
     configure(QueueConfig.named("Sales"));
     enqueue("c1", 0, null);

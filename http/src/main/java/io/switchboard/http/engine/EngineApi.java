@@ -22,6 +22,7 @@ import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.http.ApiError;
+import io.switchboard.http.ApiRoutes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -61,22 +62,14 @@ import org.apache.pekko.stream.typed.javadsl.ActorSource;
  * Engine API v0 (docs/engine-api.md): drive the engine from outside until the real edge exists.
  * JSON in and out; every error is an {@link ApiError} naming the field at fault.
  */
-public final class EngineApi extends AllDirectives {
+public final class EngineApi extends ApiRoutes {
 
-  /** Request bodies are small: a config or a command. */
-  static final long MAX_BODY_BYTES = 64 * 1024;
-
-  private final ActorSystem<?> system;
   private final Engine engine;
-  private final ObjectMapper json;
-  private final Duration timeout;
   private final Instant started = Instant.now();
 
   public EngineApi(ActorSystem<?> system, Engine engine, ObjectMapper json, Duration timeout) {
-    this.system = system;
+    super(system, json, timeout);
     this.engine = engine;
-    this.json = json;
-    this.timeout = timeout;
   }
 
   // ---------------------------------------------------------------- request bodies
@@ -103,18 +96,28 @@ public final class EngineApi extends AllDirectives {
 
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () ->
-        withSizeLimit(MAX_BODY_BYTES, () -> pathPrefix("api", () -> pathPrefix("v0", () -> concat(
-            path("health", () -> get(this::health)),
-            path("events", () -> get(() -> parameterOptional("types", types ->
-                parameterOptional("agents", agents -> parameterOptional("causes", causes ->
-                    parameterOptional("phases", phases -> events(types, agents, causes, phases))))))),
-            pathPrefix("calls", this::calls),
-            pathPrefix("agents", this::agents),
-            pathPrefix("queues", this::queues),
-            pathPrefix("calendars", this::calendars),
-            pathPrefix("answering-points", this::answeringPoints),
-            pathPrefix("companies", this::companies),
-            pathPrefix("number-plan", this::numberPlan)))))));
+        withSizeLimit(MAX_BODY_BYTES, () -> pathPrefix("api", () -> pathPrefix("v0", this::v0)))));
+  }
+
+  /** The routes below {@code /api/v0}, for an edge that checks who calls first. */
+  public Route v0() {
+    return concat(
+        path("health", () -> get(this::health)),
+        path("events", () -> get(() -> parameterOptional("types", types ->
+            parameterOptional("agents", agents -> parameterOptional("causes", causes ->
+                parameterOptional("phases", phases -> events(types, agents, causes, phases))))))),
+        pathPrefix("calls", this::calls),
+        pathPrefix("agents", this::agents),
+        pathPrefix("queues", this::queues),
+        pathPrefix("calendars", this::calendars),
+        pathPrefix("answering-points", this::answeringPoints),
+        pathPrefix("companies", this::companies),
+        pathPrefix("number-plan", this::numberPlan));
+  }
+
+  /** Health for load balancers and probes: no login needed. */
+  public Route healthRoute() {
+    return path("health", () -> get(this::health));
   }
 
   private Route health() {
@@ -250,96 +253,9 @@ public final class EngineApi extends AllDirectives {
     return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
-  // ---------------------------------------------------------------- plumbing
-
-  private <Req, Res> CompletionStage<Res> ask(RecipientRef<Req> target, Function<ActorRef<Res>, Req> request) {
-    return AskPattern.ask(target, request::apply, timeout, system.scheduler());
-  }
-
-  private <T> Route body(Class<T> type, Function<T, Route> inner) {
-    return entity(Jackson.unmarshaller(json, type), body -> body == null
-        ? error(ApiError.of(StatusCodes.BAD_REQUEST, "a JSON body is required", null))
-        : inner.apply(body));
-  }
-
-  /** Parses an id (or any value) from the request; a bad one is a 400 naming what is wrong. */
-  private <T> Route withId(Supplier<T> parse, Function<T, Route> inner) {
-    T value;
-    try {
-      value = parse.get();
-    } catch (IllegalArgumentException e) {
-      return error(ApiError.invalid(e.getMessage()));
-    }
-    return inner.apply(value);
-  }
 
   private Route agentReply(CompletionStage<Agent.Reply> reply) {
     return reply(reply, StatusCodes.OK);
   }
 
-  private Route reply(CompletionStage<?> reply, StatusCode ok) {
-    return onComplete(reply, result -> {
-      if (result.isFailure())
-        return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE, "the engine did not answer within "
-            + timeout.toMillis() + " ms; the command may still take effect: read the state, or repeat it"
-            + " (creating a call again with the same callId and numbers is safe)", null));
-      Object r = result.get();
-      Refusal refusal = refusalOf(r);
-      return refusal != null ? error(ApiError.of(refusal)) : complete(ok, payloadOf(r), Jackson.marshaller(json));
-    });
-  }
-
-  private static Refusal refusalOf(Object reply) {
-    if (reply instanceof Agent.Refused r) return r.refusal();
-    if (reply instanceof Queue.Refused r) return r.refusal();
-    if (reply instanceof CallSession.Refused r) return r.refusal();
-    if (reply instanceof NumberPlan.Refused r) return r.refusal();
-    if (reply instanceof Calendar.Refused r) return r.refusal();
-    return null;
-  }
-
-  private static Object payloadOf(Object reply) {
-    if (reply instanceof Agent.Done d) return d.view();
-    if (reply instanceof Queue.Done d) return d.view();
-    if (reply instanceof CallSession.Done d) return d.view();
-    if (reply instanceof NumberPlan.Done d) return d.plan();
-    if (reply instanceof Calendar.Done d) return Map.of("calendarId", d.id(), "definition", d.definition());
-    return reply;
-  }
-
-  private Route ok(Object body) {
-    return complete(StatusCodes.OK, body, Jackson.marshaller(json));
-  }
-
-  private Route error(ApiError e) {
-    return complete(StatusCodes.get(e.status()), e, Jackson.marshaller(json));
-  }
-
-  private RejectionHandler rejections() {
-    return RejectionHandler.newBuilder()
-        .handle(MalformedRequestContentRejection.class, r -> error(ApiError.ofUnreadable(r.getCause())))
-        .handle(UnsupportedRequestContentTypeRejection.class, r ->
-            error(ApiError.of(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json", null)))
-        .build()
-        .withFallback(RejectionHandler.defaultHandler())
-        .mapRejectionResponse(response -> {
-          if (response.entity().getContentType().mediaType().toString().equals("application/json")) return response;
-          String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s
-              ? s.getData().utf8String() : response.status().reason();
-          try {
-            return response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
-                json.writeValueAsString(ApiError.of(response.status(), text, null)));
-          } catch (JsonProcessingException e) {
-            return response;
-          }
-        });
-  }
-
-  private ExceptionHandler exceptions() {
-    return ExceptionHandler.newBuilder()
-        .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class, e ->
-            error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes", null)))
-        .match(IllegalArgumentException.class, e -> error(ApiError.invalid(e.getMessage())))
-        .build();
-  }
 }

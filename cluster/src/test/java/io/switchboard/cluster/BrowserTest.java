@@ -1,0 +1,149 @@
+package io.switchboard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web pages (http/src/main/resources/web) in headless Chromium against a real node with the
+ * demo centre: {@code src/test/browser/desktop-flow.mjs} signs in an agent and a supervisor,
+ * places test calls, answers, declines, wraps up and checks the wallboard. Needs
+ * {@code /usr/bin/chromium} and Node.js with npm (CI's {@code .ci/run} installs them); without
+ * them the test fails, it does not skip.
+ */
+class BrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Duration NPM_LIMIT = Duration.ofMinutes(4);
+  private static final Duration FLOW_LIMIT = Duration.ofSeconds(120);
+
+  @TempDir Path dir;
+
+  Config config() {
+    return ConfigFactory.parseMap(Map.of(
+            "pekko-persistence-jdbc.shared-databases.switchboard.db.url",
+            "jdbc:h2:file:" + dir.resolve("data/switchboard").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE",
+            "pekko.remote.artery.canonical.port", 0,
+            "pekko.cluster.seed-nodes", List.of(),
+            "pekko.management.http.port", -1,
+            "switchboard.demo-data", "on",
+            "switchboard.http.host", "127.0.0.1",
+            "switchboard.http.port", 0))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void anAgentAnswersAndDeclinesCallsInTheBrowserAndTheWallboardCountsThem() throws Exception {
+    Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+    Path scripts = module.resolve("src/test/browser");
+    Path artifacts = module.resolve("target/browser-artifacts");
+    assertThat(scripts.resolve("desktop-flow.mjs")).as("the browser flow script").exists();
+
+    if (!Files.isExecutable(CHROMIUM)) {
+      fail(CHROMIUM + " is missing: the browser test needs Chromium. Install it with "
+          + "`apt-get install -y chromium` (CI's .ci/run does).");
+    }
+    Path node = onPath("node");
+    Path npm = onPath("npm");
+    if (node == null || npm == null) {
+      fail("`node` and `npm` must be on the PATH for the browser test (Node.js 18 or newer). Install them with "
+          + "`apt-get install -y nodejs npm` (CI's .ci/run does).");
+    }
+
+    if (!Files.isDirectory(scripts.resolve("node_modules/playwright-core"))) {
+      Result npmCi = run(List.of(npm.toString(), "ci", "--no-audit", "--no-fund"), scripts,
+          Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), NPM_LIMIT, "npm");
+      assertThat(npmCi.exit()).as("`npm ci` in " + scripts + " failed:\n" + npmCi.tail()).isZero();
+    }
+
+    Files.createDirectories(artifacts);
+    try (var old = Files.list(artifacts)) {
+      for (Path file : old.toList()) if (Files.isRegularFile(file)) Files.delete(file);
+    }
+
+    try (Node switchboard = Node.start(config())) {
+      String baseUrl = "http://127.0.0.1:" + switchboard.httpAddress.getPort();
+      Result flow = run(List.of(node.toString(), "desktop-flow.mjs"), scripts,
+          Map.of("BASE_URL", baseUrl,
+              "ARTIFACTS_DIR", artifacts.toString(),
+              "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+          FLOW_LIMIT, "browser");
+      assertThat(flow.exit())
+          .as("desktop-flow.mjs against " + baseUrl + " failed (screenshots in " + artifacts + "); its last output:\n"
+              + flow.tail())
+          .isZero();
+    }
+  }
+
+  private record Result(int exit, String tail) {}
+
+  /** Runs a process, copying its output line by line to the test log; its exit code and last lines. */
+  private static Result run(List<String> command, Path workDir, Map<String, String> env, Duration limit, String tag)
+      throws IOException, InterruptedException {
+    System.out.println("[" + tag + "] $ " + String.join(" ", command) + "   (in " + workDir + ")");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    Deque<String> tail = new ArrayDeque<>();
+    Thread pump = new Thread(() -> {
+      try (var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          System.out.println("[" + tag + "] " + line);
+          synchronized (tail) {
+            tail.addLast(line);
+            if (tail.size() > 40) tail.removeFirst();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, tag + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      pump.join(2000);
+      synchronized (tail) {
+        fail("`" + String.join(" ", command) + "` did not finish within " + limit.toSeconds() + " s; last output:\n"
+            + String.join("\n", tail));
+      }
+    }
+    pump.join(5000);
+    System.out.println("[" + tag + "] exited " + process.exitValue());
+    synchronized (tail) {
+      return new Result(process.exitValue(), String.join("\n", tail));
+    }
+  }
+
+  private static Path onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) return null;
+    for (String entry : path.split(File.pathSeparator)) {
+      if (entry.isEmpty()) continue;
+      Path candidate = Path.of(entry, program);
+      if (Files.isExecutable(candidate)) return candidate;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,37 @@
+package io.switchboard.http.auth;
+
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.directory.AnsweringPointId;
+import io.switchboard.core.user.Role;
+import io.switchboard.core.user.User;
+import java.time.Instant;
+import java.util.Arrays;
+
+/** Who is calling: the user as of now and the session they signed in with. */
+public record Principal(User user, String sessionId, Instant expiresAt) {
+
+  public boolean has(Role... roles) {
+    return Arrays.stream(roles).anyMatch(user.roles()::contains);
+  }
+
+  public boolean covers(AnsweringPointId answeringPoint) {
+    return answeringPoint != null && user.covers(answeringPoint);
+  }
+
+  /** Limited to some answering points (an empty list in the user means all). */
+  public boolean scoped() {
+    return !user.answeringPoints().isEmpty();
+  }
+
+  public AgentId agentId() {
+    return user.agentId();
+  }
+
+  /**
+   * The agent login this session holds: every socket of one browser session shares it (a
+   * reconnect or another tab resumes), a login from another session replaces it.
+   */
+  public String loginId() {
+    return "s-" + sessionId.substring(0, 16);
+  }
+}

@@ -1,0 +1,60 @@
+package io.switchboard.http.directory;
+
+import io.switchboard.core.engine.Engine;
+import io.switchboard.core.numberplan.NumberPlan;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The centre's directory (answering points, companies, queues, agents, numbers) as this node last
+ * read it, at most a second old: names for offers and wallboards without asking the directory
+ * entity per message. A change made through this node is seen at once.
+ */
+public final class DirectoryCache {
+  private static final long FRESH_FOR_NANOS = Duration.ofSeconds(1).toNanos();
+
+  private final ActorSystem<?> system;
+  private final Engine engine;
+  private final Duration timeout;
+  private volatile NumberPlan.Plan plan;
+  private volatile long readAt;
+  private volatile CompletableFuture<NumberPlan.Plan> reading;
+
+  public DirectoryCache(ActorSystem<?> system, Engine engine, Duration timeout) {
+    this.system = system;
+    this.engine = engine;
+    this.timeout = timeout;
+  }
+
+  public CompletionStage<NumberPlan.Plan> plan() {
+    NumberPlan.Plan p = plan;
+    if (p != null && System.nanoTime() - readAt < FRESH_FOR_NANOS) return CompletableFuture.completedFuture(p);
+    return read();
+  }
+
+  /** The last plan read, possibly older than a second; null before the first read. */
+  public NumberPlan.Plan lastKnown() {
+    return plan;
+  }
+
+  public void invalidate() {
+    readAt = 0;
+  }
+
+  private synchronized CompletionStage<NumberPlan.Plan> read() {
+    if (reading != null && !reading.isDone()) return reading;
+    CompletableFuture<NumberPlan.Plan> f = AskPattern.<NumberPlan.Command, NumberPlan.Reply>ask(
+            engine.refs().numberPlan(), NumberPlan.GetPlan::new, timeout, system.scheduler())
+        .thenApply(r -> {
+          NumberPlan.Plan p = ((NumberPlan.Done) r).plan();
+          plan = p;
+          readAt = System.nanoTime();
+          return p;
+        }).toCompletableFuture();
+    reading = f;
+    return f;
+  }
+}
