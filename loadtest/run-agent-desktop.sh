@@ -38,9 +38,9 @@ CALLS_END=$(( RAMP + SETTLE + DURATION ))
 # (1024) would refuse the 1,025th socket.
 (
   cd "$WORK"
-  env -u SWITCHBOARD_DB_URL SWITCHBOARD_HTTP_PORT=$HTTP_PORT SWITCHBOARD_CLUSTER_PORT=$CLUSTER_PORT \
+  exec env -u SWITCHBOARD_DB_URL SWITCHBOARD_HTTP_PORT=$HTTP_PORT SWITCHBOARD_CLUSTER_PORT=$CLUSTER_PORT \
     SWITCHBOARD_MANAGEMENT_PORT=$MGMT_PORT \
-    exec java -Xmx$NODE_HEAP -Dswitchboard.auth.bcrypt-cost=4 \
+    java -Xmx$NODE_HEAP -Dswitchboard.auth.bcrypt-cost=4 \
       -Dpekko.cluster.seed-nodes.0=pekko://switchboard@127.0.0.1:$CLUSTER_PORT \
       -Dpekko.http.server.max-connections=${NODE_MAX_CONNECTIONS:-20000} \
       ${NODE_OPTS:-} -jar "$JAR" > node.log 2>&1
@@ -56,7 +56,7 @@ stop_node() {
   if [[ "${KEEP:-}" == 1 ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap stop_node EXIT
-echo "node pid $NODE_PID, http://127.0.0.1:$HTTP_PORT, work dir $WORK"
+echo "node pid $NODE_PID, http://127.0.0.1:$HTTP_PORT, work dir $WORK; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 for i in $(seq 240); do
   kill -0 $NODE_PID 2>/dev/null || { echo "node exited:"; tail -30 "$WORK/node.log"; exit 1; }
@@ -66,6 +66,7 @@ done
 echo "node answers after ~$(( i / 2 )) s"
 
 ticks() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null || echo 0; }
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; } # the whole machine, all processes
 heap() { jcmd $NODE_PID GC.run >/dev/null && jcmd $NODE_PID GC.heap_info | grep -m1 -E 'heap +total' | tr -s ' '; }
 HZ=$(getconf CLK_TCK)
 
@@ -80,9 +81,10 @@ while kill -0 $MVN_PID 2>/dev/null; do
   e=$(elapsed)
   if [[ $phase == 0 && $e -ge $CALLS_FROM ]]; then
     GPID=$(pgrep -P $MVN_PID java | head -1 || true)
-    N0=$(ticks $NODE_PID); G0=$(ticks ${GPID:-0}); T0=$(date +%s.%N); phase=1
+    N0=$(ticks $NODE_PID); G0=$(ticks ${GPID:-0}); M0=$(busy); T0=$(date +%s.%N); phase=1
+    LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
   elif [[ $phase == 1 && $e -ge $CALLS_END ]]; then
-    N1=$(ticks $NODE_PID); G1=$(ticks ${GPID:-0}); T1=$(date +%s.%N); phase=2
+    N1=$(ticks $NODE_PID); G1=$(ticks ${GPID:-0}); M1=$(busy); T1=$(date +%s.%N); phase=2
     SOCKETS=$(ss -Htn state established "( sport = :$HTTP_PORT )" | wc -l)
     HEAP_OPEN=$(heap)
   fi
@@ -95,7 +97,10 @@ grep -vE '^[0-9:,]+ \|-' "$LOG" | sed -n '/==== AgentDesktopSimulation/,$p' | gr
 echo "---- node (pid $NODE_PID, -Xmx$NODE_HEAP) ----"
 if [[ $phase == 2 ]]; then
   awk -v n0=$N0 -v n1=$N1 -v g0=$G0 -v g1=$G1 -v t0=$T0 -v t1=$T1 -v hz=$HZ -v from=$CALLS_FROM -v to=$CALLS_END \
-    'BEGIN { w=t1-t0; printf "CPU over the calls (%d-%d s of the run, %.0f s): node %.2f cores, Gatling %.2f cores\n", from, to, w, (n1-n0)/hz/w, (g1-g0)/hz/w }'
+    -v m0=$M0 -v m1=$M1 \
+    'BEGIN { w=t1-t0; n=(n1-n0)/hz/w; g=(g1-g0)/hz/w; m=(m1-m0)/hz/w;
+             printf "CPU over the calls (%d-%d s of the run, %.0f s): node %.2f cores, Gatling %.2f cores, everything else on the machine %.2f cores\n", from, to, w, n, g, m-n-g }'
+  echo "load average at the start of the calls: $LOAD0"
   echo "established connections to the node at the end of the calls: $SOCKETS"
   echo "heap after full GC, sockets open: $HEAP_OPEN"
 fi

@@ -390,8 +390,11 @@ function render() {
   setText($('#pause-reason-shown'), status === 'PAUSED' && a.pauseReason ? a.pauseReason : '');
   setText($('#handled-today'), a && a.handledToday !== undefined ? a.handledToday : '—');
   const groups = a && Array.isArray(a.groups) ? a.groups : [];
+  // Once logged in, groups this login does not cover are marked (login with a subset of groups).
+  const loggedIn = status && status !== 'LOGGED_OUT';
   setText($('#groups'), groups.length
-    ? `Answer groups: ${groups.map((g) => g.queueName || g.queue).join(', ')}` : '');
+    ? `Answer groups: ${groups.map((g) => `${g.queueName || g.queue}${loggedIn && g.loggedIn === false ? ' (not logged in)' : ''}`).join(', ')}`
+    : '');
 
   show($('#replaced'), Boolean(view.replaced));
   setText($('#replaced-text'), view.replaced

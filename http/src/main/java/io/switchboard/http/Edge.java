@@ -72,7 +72,8 @@ public final class Edge extends SecuredRoutes {
     this.feeds = system.systemActorOf(AgentFeeds.create(engine.notifications()), "agent-feeds", Props.empty());
     EngineSettings settings = engine.context().settings();
     this.wallboards = system.systemActorOf(
-        WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout), "wallboards", Props.empty());
+        WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout, auth::stillValid), "wallboards",
+        Props.empty());
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid);
   }
@@ -123,8 +124,12 @@ public final class Edge extends SecuredRoutes {
           });
         })),
         get(() -> authenticated(p -> ok(UserInfo.of(p)))),
-        delete(() -> authenticated(p -> onComplete(auth.logout(p), r ->
-            setCookie(cookie("", Duration.ZERO), () -> complete(StatusCodes.NO_CONTENT))))));
+        delete(() -> authenticated(p -> onComplete(auth.logout(p), r -> {
+          // This node's sockets of the session close now; other nodes' at their next check.
+          feeds.tell(new AgentFeeds.SessionEnded(p.sessionId()));
+          wallboards.tell(new WallboardHub.SessionEnded(p.sessionId()));
+          return setCookie(cookie("", Duration.ZERO), () -> complete(StatusCodes.NO_CONTENT));
+        }))));
   }
 
   public record UserInfo(String username, String name, java.util.Set<Role> roles,

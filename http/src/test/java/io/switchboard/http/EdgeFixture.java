@@ -60,7 +60,12 @@ public final class EdgeFixture implements AutoCloseable {
   private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
 
   public static Config config() {
-    return ConfigFactory.parseString("""
+    return config("");
+  }
+
+  /** The test config, with {@code overrides} (HOCON) on top. */
+  public static Config config(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseString("""
             switchboard.http.ask-timeout = 5s
             switchboard.http.allowed-origins = ["https://desk.example.com"]
             switchboard.auth {
@@ -72,12 +77,12 @@ public final class EdgeFixture implements AutoCloseable {
               secure-cookie = off
               bootstrap-admin-password = ""
             }
-            """)
+            """))
         .withFallback(EngineHarness.inMemoryConfig());
   }
 
-  private EdgeFixture(String name) throws Exception {
-    Config config = config();
+  private EdgeFixture(String name, String overrides) throws Exception {
+    Config config = config(overrides);
     h = EngineHarness.start(name, config);
     system = h.kit.system();
     Users.init(system, Clock.systemUTC(), 100);
@@ -89,8 +94,12 @@ public final class EdgeFixture implements AutoCloseable {
   }
 
   public static EdgeFixture start(String name) {
+    return start(name, "");
+  }
+
+  public static EdgeFixture start(String name, String overrides) {
     try {
-      return new EdgeFixture(name);
+      return new EdgeFixture(name, overrides);
     } catch (Exception e) {
       throw new IllegalStateException("the edge did not start", e);
     }
@@ -156,6 +165,7 @@ public final class EdgeFixture implements AutoCloseable {
     private final String method;
     private final String path;
     private String body;
+    private String contentType = "application/json";
     private final List<String[]> headers = new ArrayList<>();
 
     Req(String method, String path) {
@@ -165,6 +175,13 @@ public final class EdgeFixture implements AutoCloseable {
 
     public Req body(String json) {
       this.body = json;
+      return this;
+    }
+
+    /** A body of another content type. */
+    public Req raw(String contentType, String text) {
+      this.body = text;
+      this.contentType = contentType;
       return this;
     }
 
@@ -194,7 +211,7 @@ public final class EdgeFixture implements AutoCloseable {
           .timeout(Duration.ofSeconds(15));
       for (String[] hd : headers) b.header(hd[0], hd[1]);
       if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
-      else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+      else b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
       try {
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Resp(r.statusCode(), r.body(), r.headers(), json);

@@ -64,6 +64,18 @@ class AgentPresenceTest {
   }
 
   @Test
+  void everyPublishedViewCarriesTheVersionOfTheChangeItShows() {
+    start(false);
+    List<Long> versions = published.stream().filter(n -> n instanceof Notification.AgentChanged)
+        .map(n -> ((Notification.AgentChanged) n).view().version()).toList();
+    // Configured is event 1, LoggedIn event 2.
+    assertThat(versions).containsExactly(1L, 2L);
+    assertThat(state().version()).isEqualTo(2L);
+    var paused = agent.<Agent.Reply>runCommand(r -> new Agent.Pause("L1", "lunch", r));
+    assertThat(((Agent.Done) paused.reply()).view().version()).isEqualTo(3L);
+  }
+
+  @Test
   void aLoginWithoutAnySocketIsNotWatched() {
     start(false);
     pass(Duration.ofSeconds(120));

@@ -94,4 +94,37 @@ class NumberPlanTest {
     assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, SALES, 12)).hasMessageContaining("priority");
     assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, null, 0)).hasMessageContaining("queue");
   }
+
+  @Test
+  void theDirectoryListsQueuesAgentsAndCalendarsAndRefusesRemovalsStillInUse() {
+    company();
+    assertThat(run(r -> new NumberPlan.PutQueue(SALES, "Sales", AP, r))).isInstanceOf(NumberPlan.Done.class);
+    NumberPlan.Refused badAp = (NumberPlan.Refused) run(r -> new NumberPlan.PutQueue(SALES, "Sales", OTHER_AP, r));
+    assertThat(badAp.refusal().field()).isEqualTo("answeringPoint");
+    var agent = new io.switchboard.core.agent.AgentId("anna");
+    assertThat(run(r -> new NumberPlan.PutAgent(agent, "Anna", java.util.List.of(SALES), r))).isInstanceOf(NumberPlan.Done.class);
+    var office = new io.switchboard.core.calendar.CalendarId("office");
+    assertThat(run(r -> new NumberPlan.PutCalendar(office, "Office", r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.PutEntry(new NumberPlanEntry("+46812345", AP, ACME, SALES, 0), r)))
+        .isInstanceOf(NumberPlan.Done.class);
+
+    NumberPlan.Refused queueInUse = (NumberPlan.Refused) run(r -> new NumberPlan.RemoveQueue(SALES, r));
+    assertThat(queueInUse.refusal().code()).isEqualTo(Refusal.Code.CONFLICT);
+    assertThat(queueInUse.refusal().message()).contains("+46812345");
+    NumberPlan.Refused companyInUse = (NumberPlan.Refused) run(r -> new NumberPlan.RemoveCompany(ACME, r));
+    assertThat(companyInUse.refusal().message()).contains("+46812345");
+    NumberPlan.Refused apInUse = (NumberPlan.Refused) run(r -> new NumberPlan.RemoveAnsweringPoint(AP, r));
+    assertThat(apInUse.refusal().message()).contains("company acme").contains("queue sales");
+
+    run(r -> new NumberPlan.RemoveEntry("+46812345", r));
+    assertThat(run(r -> new NumberPlan.RemoveQueue(SALES, r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.RemoveCompany(ACME, r))).isInstanceOf(NumberPlan.Done.class);
+    NumberPlan.Done done = (NumberPlan.Done) run(r -> new NumberPlan.RemoveAnsweringPoint(AP, r));
+    assertThat(done.plan().answeringPoints()).isEmpty();
+    assertThat(done.plan().agents().get(agent).queues()).containsExactly(SALES);
+    assertThat(done.plan().calendars()).containsKey(office);
+
+    var restarted = plan.restart();
+    assertThat(restarted.state()).isEqualTo(done.plan());
+  }
 }

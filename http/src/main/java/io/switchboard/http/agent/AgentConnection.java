@@ -22,9 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -91,7 +89,8 @@ public final class AgentConnection {
   private AgentView shown;
   private boolean welcomed;
   private final List<AgentChanged> early = new ArrayList<>();
-  private final Set<OfferId> ringing = new HashSet<>();
+  /** Offers ringing as last shown, with their calls. */
+  private final java.util.Map<OfferId, CallId> ringing = new java.util.HashMap<>();
   private Instant lastInbound;
   private int ticks;
 
@@ -109,7 +108,7 @@ public final class AgentConnection {
         .onMessage(Attach.class, a -> {
           out = a.out();
           lastInbound = deps.clock().instant();
-          deps.feeds().tell(new AgentFeeds.Register(principal.agentId(), ctx.getSelf()));
+          deps.feeds().tell(new AgentFeeds.Register(principal.agentId(), principal.sessionId(), ctx.getSelf()));
           deps.directory().plan();
           ctx.ask(Agent.Reply.class, deps.engine().refs().agent(principal.agentId()), deps.askTimeout(),
               Agent.GetState::new, (r, t) -> r instanceof Agent.Done d ? new Welcome(d.view()) : new Welcome(null));
@@ -156,7 +155,7 @@ public final class AgentConnection {
     f.put("heartbeatSeconds", deps.heartbeat().toSeconds());
     send(f);
     if (mine(shown)) shown.contacts().stream().filter(c -> c.phase() == AgentContact.Phase.RESERVED)
-        .forEach(c -> ringing.add(c.offer().offerId()));
+        .forEach(c -> ringing.put(c.offer().offerId(), c.offer().contact().callId()));
     List<AgentChanged> pending = new ArrayList<>(early);
     early.clear();
     pending.forEach(this::onChanged);
@@ -169,7 +168,8 @@ public final class AgentConnection {
       return Behaviors.same();
     }
     AgentView v = c.view();
-    if (shown != null && v.version() < shown.version()) return Behaviors.same();
+    // A view already shown (a command's reply and its notification carry the same one) or older.
+    if (shown != null && v.version() <= shown.version()) return Behaviors.same();
     boolean wasMine = shown != null && mine(shown);
     shown = v;
     boolean isMine = mine(v);
@@ -177,24 +177,23 @@ public final class AgentConnection {
       send(frame("replaced").put("reason", "a newer login of agent " + v.agentId() + " on another session took over"));
     }
     // Offers first, so a desktop rings as early as it can.
-    Set<OfferId> now = new HashSet<>();
+    java.util.Map<OfferId, CallId> now = new java.util.HashMap<>();
     for (AgentContact contact : v.contacts()) {
       if (contact.phase() != AgentContact.Phase.RESERVED || !isMine) continue;
-      now.add(contact.offer().offerId());
-      if (!ringing.contains(contact.offer().offerId())) {
+      now.put(contact.offer().offerId(), contact.offer().contact().callId());
+      if (!ringing.containsKey(contact.offer().offerId())) {
         ObjectNode f = frame("offer");
         f.set("contact", contactJson(contact, v));
         send(f);
       }
     }
-    for (OfferId gone : ringing) {
+    ringing.forEach((gone, call) -> {
       boolean taken = v.contacts().stream().anyMatch(x -> x.offer().offerId().equals(gone));
-      if (!now.contains(gone) && !taken) {
-        send(frame("offerWithdrawn").put("offerId", gone.value()));
-      }
-    }
+      if (!now.containsKey(gone) && !taken)
+        send(frame("offerWithdrawn").put("offerId", gone.value()).put("callId", call.value()));
+    });
     ringing.clear();
-    ringing.addAll(now);
+    ringing.putAll(now);
     ObjectNode f = frame("state");
     f.set("agent", agentJson(v));
     f.put("cause", c.cause());
@@ -369,7 +368,7 @@ public final class AgentConnection {
 
   private Behavior<Command> stop() {
     presence(false);
-    deps.feeds().tell(new AgentFeeds.Unregister(principal.agentId(), ctx.getSelf()));
+    deps.feeds().tell(new AgentFeeds.Unregister(principal.agentId(), principal.sessionId(), ctx.getSelf()));
     return Behaviors.stopped();
   }
 

@@ -20,9 +20,12 @@ public final class AgentFeeds {
 
   public sealed interface Command {}
 
-  public record Register(AgentId agentId, ActorRef<AgentConnection.Command> socket) implements Command {}
+  public record Register(AgentId agentId, String sessionId, ActorRef<AgentConnection.Command> socket) implements Command {}
 
-  public record Unregister(AgentId agentId, ActorRef<AgentConnection.Command> socket) implements Command {}
+  public record Unregister(AgentId agentId, String sessionId, ActorRef<AgentConnection.Command> socket) implements Command {}
+
+  /** A session signed out on this node: its sockets close now, not at their next check. */
+  public record SessionEnded(String sessionId) implements Command {}
 
   private record Changed(Notification notification) implements Command {}
 
@@ -31,14 +34,22 @@ public final class AgentFeeds {
       ActorRef<Notification> adapter = ctx.messageAdapter(Notification.class, Changed::new);
       topic.tell(Topic.subscribe(adapter));
       Map<AgentId, Set<ActorRef<AgentConnection.Command>>> sockets = new HashMap<>();
+      Map<String, Set<ActorRef<AgentConnection.Command>>> bySession = new HashMap<>();
       return Behaviors.receive(Command.class)
           .onMessage(Register.class, r -> {
             sockets.computeIfAbsent(r.agentId(), k -> new HashSet<>()).add(r.socket());
+            bySession.computeIfAbsent(r.sessionId(), k -> new HashSet<>()).add(r.socket());
             return Behaviors.same();
           })
           .onMessage(Unregister.class, r -> {
             Set<ActorRef<AgentConnection.Command>> set = sockets.get(r.agentId());
             if (set != null && set.remove(r.socket()) && set.isEmpty()) sockets.remove(r.agentId());
+            Set<ActorRef<AgentConnection.Command>> own = bySession.get(r.sessionId());
+            if (own != null && own.remove(r.socket()) && own.isEmpty()) bySession.remove(r.sessionId());
+            return Behaviors.same();
+          })
+          .onMessage(SessionEnded.class, e -> {
+            bySession.getOrDefault(e.sessionId(), Set.of()).forEach(s -> s.tell(new AgentConnection.SessionEnded()));
             return Behaviors.same();
           })
           .onMessage(Changed.class, c -> {

@@ -29,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -55,6 +57,11 @@ public final class WallboardHub {
 
   public record Ping(ActorRef<Out> socket) implements Command {}
 
+  /** A session signed out on this node: its wallboards close now. */
+  public record SessionEnded(String sessionId) implements Command {}
+
+  private record SessionChecked(ActorRef<Out> socket, boolean valid) implements Command {}
+
   private record Changed(Notification n) implements Command {}
 
   private record PlanRead(NumberPlan.Plan plan) implements Command {}
@@ -74,9 +81,9 @@ public final class WallboardHub {
   public record Close() implements Out {}
 
   public static Behavior<Command> create(Engine engine, DirectoryCache directory, ObjectMapper json, Clock clock,
-      ZoneId zone, Duration askTimeout) {
+      ZoneId zone, Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      WallboardHub hub = new WallboardHub(engine, directory, json, clock, zone, askTimeout, ctx);
+      WallboardHub hub = new WallboardHub(engine, directory, json, clock, zone, askTimeout, sessionValid, ctx);
       engine.notifications().tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Changed::new)));
       timers.startTimerWithFixedDelay(new Push(), PUSH_EVERY);
       timers.startTimerWithFixedDelay(new Reread(), REREAD_DIRECTORY);
@@ -91,7 +98,9 @@ public final class WallboardHub {
   private final Clock clock;
   private final ZoneId zone;
   private final Duration askTimeout;
+  private final Function<String, CompletionStage<Boolean>> sessionValid;
   private final ActorContext<Command> ctx;
+  private int rereads;
   private NumberPlan.Plan plan;
   private final Map<QueueId, QueueFigures> queues = new HashMap<>();
   private final Map<QueueId, Instant> queueAt = new HashMap<>();
@@ -102,7 +111,8 @@ public final class WallboardHub {
   private final Map<ActorRef<Out>, Principal> viewers = new HashMap<>();
 
   private WallboardHub(Engine engine, DirectoryCache directory, ObjectMapper json, Clock clock, ZoneId zone,
-      Duration askTimeout, ActorContext<Command> ctx) {
+      Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid, ActorContext<Command> ctx) {
+    this.sessionValid = sessionValid;
     this.engine = engine;
     this.directory = directory;
     this.json = json;
@@ -131,6 +141,21 @@ public final class WallboardHub {
         .onMessage(Changed.class, c -> onChanged(c.n()))
         .onMessage(Reread.class, r -> {
           ctx.pipeToSelf(directory.plan(), (p, t) -> new PlanRead(t == null ? p : null));
+          // Every 30 s: has a viewer's session ended on another node?
+          if (++rereads % 6 == 0)
+            viewers.forEach((socket, who) -> ctx.pipeToSelf(sessionValid.apply(who.sessionId()),
+                (ok, t) -> new SessionChecked(socket, t != null || ok)));
+          return Behaviors.same();
+        })
+        .onMessage(SessionEnded.class, e -> {
+          viewers.forEach((socket, who) -> {
+            if (who.sessionId().equals(e.sessionId())) socket.tell(new Close());
+          });
+          viewers.values().removeIf(who -> who.sessionId().equals(e.sessionId()));
+          return Behaviors.same();
+        })
+        .onMessage(SessionChecked.class, c -> {
+          if (!c.valid() && viewers.remove(c.socket()) != null) c.socket().tell(new Close());
           return Behaviors.same();
         })
         .onMessage(PlanRead.class, this::onPlan)

@@ -122,6 +122,8 @@ public class AgentDesktopSimulation extends Simulation {
   private final java.util.concurrent.atomic.LongAdder wallboardAgentFrames = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder wallboardQueueFrames = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder negativeWallboard = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> errorFrames =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentLinkedQueue<Long> framesPerViewer = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   {
@@ -325,8 +327,9 @@ public class AgentDesktopSimulation extends Simulation {
           return goal.test(f) || (offers && "offer".equals(f.path("type").asText()))
               || ("error".equals(f.path("type").asText()) && ref(session).equals(f.path("ref").asText()));
         }).is(true))
-        .check(bodyString().transform(raw -> "error".equals(parse(raw).path("type").asText()) ? raw : "no error").is("no error"),
-            received());
+        // saved first: a failed check stops the ones after it
+        .check(received(),
+            bodyString().transform(raw -> "error".equals(parse(raw).path("type").asText()) ? raw : "no error").is("no error"));
   }
 
   /** Waits for the {@code ok} or {@code error} carrying this command's ref; an error fails. */
@@ -372,6 +375,9 @@ public class AgentDesktopSimulation extends Simulation {
         return session;
       }
       case "error" -> {
+        String key = ref(session).replaceAll(":.*", "") + " -> " + f.path("code").asText("?") + ": " + f.path("message").asText("");
+        errorFrames.computeIfAbsent(key.length() > 160 ? key.substring(0, 160) : key,
+            k -> new java.util.concurrent.atomic.LongAdder()).increment();
         return session.set("status", "error");
       }
       default -> {
@@ -544,6 +550,10 @@ public class AgentDesktopSimulation extends Simulation {
           .append(wallboardAgentFrames.sum()).append(", queue ").append(wallboardQueueFrames.sum())
           .append("), fewest agent+queue frames of one viewer: ").append(min).append(" over ")
           .append(framesPerViewer.size()).append(" viewers; negative (clamped): ").append(negativeWallboard.sum()).append('\n');
+    }
+    if (!errorFrames.isEmpty()) {
+      b.append("error frames answering the agents' commands (command -> code: message):\n");
+      errorFrames.forEach((k, v) -> b.append("  ").append(v.sum()).append(" x ").append(k).append('\n'));
     }
     double offerP99 = p(offerSeen, 99);
     b.append(String.format("target offer p99 <= 50 ms: %s (%.2f ms)%n",
