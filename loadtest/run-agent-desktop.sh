@@ -92,6 +92,11 @@ while kill -0 $MVN_PID 2>/dev/null; do
 done
 wait $MVN_PID && RC=0 || RC=$?
 HEAP_AFTER=$(heap)
+# Every agent logged out at the end: the queue should show none logged in (ask it over the wire)
+KEY=adminPassword DEFAULT=demo-admin ADMIN_PASSWORD=$(arg "$@")
+TOKEN=$(curl -s -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" \
+  http://127.0.0.1:$HTTP_PORT/api/v1/session | python3 -c 'import json,sys; print(json.load(sys.stdin).get("token",""))' 2>/dev/null || true)
+QUEUE_AFTER=$(curl -s -H "Authorization: Bearer $TOKEN" http://127.0.0.1:$HTTP_PORT/api/v1/queues/lt-q/live | head -c 4000)
 
 grep -vE '^[0-9:,]+ \|-' "$LOG" | sed -n '/==== AgentDesktopSimulation/,$p' | grep -vE '^\[INFO\] *$'
 echo "---- node (pid $NODE_PID, -Xmx$NODE_HEAP) ----"
@@ -105,6 +110,15 @@ if [[ $phase == 2 ]]; then
   echo "heap after full GC, sockets open: $HEAP_OPEN"
 fi
 echo "heap after full GC, after the run: $HEAP_AFTER"
+echo "queue lt-q after the run (GET /api/v1/queues/lt-q/live, all agents logged out): $(printf '%s' "$QUEUE_AFTER" | python3 -c '
+import json, sys
+try:
+    q = json.load(sys.stdin)
+except Exception as e:
+    print("unreadable:", e); sys.exit()
+members = q.get("members")
+print("waiting", q.get("waiting"), "| agents", json.dumps(q.get("agents")), "| members listed", len(members) if isinstance(members, list) else members, "| keys", sorted(q)[:12])
+' 2>&1)"
 echo "node log: $(grep -cE ' (ERROR|WARN) ' "$WORK/node.log" || true) ERROR/WARN lines; first ones:"
 grep -E ' (ERROR|WARN) ' "$WORK/node.log" | head -5 | cut -c1-300 || true
 echo "gatling exit code $RC; report: $(grep -oE 'file://[^ ]+index.html' "$LOG" | tail -1)"

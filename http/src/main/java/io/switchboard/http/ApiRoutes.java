@@ -106,7 +106,9 @@ public abstract class ApiRoutes extends AllDirectives {
 
   protected RejectionHandler rejections() {
     return RejectionHandler.newBuilder()
-        .handle(MalformedRequestContentRejection.class, r -> error(ApiError.ofUnreadable(r.getCause())))
+        .handle(MalformedRequestContentRejection.class, r -> tooLarge(r.getCause())
+            ? error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "request body over " + MAX_BODY_BYTES + " bytes", null))
+            : error(ApiError.ofUnreadable(r.getCause())))
         .handle(UnsupportedRequestContentTypeRejection.class, r ->
             error(ApiError.of(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "send JSON with Content-Type: application/json", null)))
         .build()
@@ -132,6 +134,12 @@ public abstract class ApiRoutes extends AllDirectives {
         .match(java.util.concurrent.TimeoutException.class, e -> unavailable())
         .build();
   }
+  private static boolean tooLarge(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
+      if (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) return true;
+    return false;
+  }
+
   protected Route unavailable() {
     return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE, "the engine did not answer within "
         + timeout.toMillis() + " ms; the command may still take effect: read the state, or repeat it"

@@ -68,12 +68,13 @@ public final class Edge extends SecuredRoutes {
     super(system, json, config.getDuration("switchboard.http.ask-timeout"), authenticator(system, config, clock));
     DirectoryCache directory = new DirectoryCache(system, engine, timeout);
     this.engineApi = new EngineApi(system, engine, json, timeout);
-    this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory);
     this.feeds = system.systemActorOf(AgentFeeds.create(engine.notifications()), "agent-feeds", Props.empty());
     EngineSettings settings = engine.context().settings();
     this.wallboards = system.systemActorOf(
         WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout, auth::stillValid), "wallboards",
         Props.empty());
+    this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory,
+        () -> wallboards.tell(new WallboardHub.DirectoryChanged()));
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid);
   }
@@ -95,9 +96,11 @@ public final class Edge extends SecuredRoutes {
                 path("openapi.json", () -> get(() -> getFromResource("openapi.json"))),
                 pathPrefix("v0", () -> concat(
                     engineApi.healthRoute(),
-                    authenticated(p -> role(p, engineApi.v0(), Role.ADMIN)))),
+                    authenticated(p -> p.has(Role.ADMIN) && !p.scoped() ? engineApi.v0()
+                        : forbidden("the engine API v0 needs the role admin for every answering point")))),
                 pathPrefix("v1", () -> concat(
-                    path("session", this::session),
+                    // Its rejections are answered here: a bad login body is a 400, not "sign in first".
+                    path("session", () -> handleRejections(rejections(), this::session)),
                     path(PathMatchers.segment("agent").slash("ws"), () -> authenticated(this::agentSocket)),
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
                     authenticated(adminApi::routes))))),
@@ -203,15 +206,26 @@ public final class Edge extends SecuredRoutes {
         .to(Sink.foreach(t -> {
           ActorRef<WallboardHub.Out> ref = socket.get();
           if (ref == null) return;
-          if (t.text() != null && isPing(t.text())) {
+          String bad = t.text() == null ? t.error() : notAnObject(t.text());
+          if (bad == null && isPing(t.text())) {
             wallboards.tell(new WallboardHub.Ping(ref));
           } else {
-            String why = t.text() == null ? t.error() : "the wallboard feed only takes {\"type\":\"ping\"}";
+            String why = bad != null ? bad : "the wallboard feed only takes {\"type\":\"ping\"}";
             ref.tell(new WallboardHub.Frame(json.createObjectNode().put("type", "error")
-                .put("code", t.text() == null ? "bad-frame" : "unknown-type").put("message", why).toString()));
+                .put("code", bad != null ? "bad-frame" : "unknown-type").put("message", why).toString()));
           }
         }));
     return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  /** Why a frame is not a JSON object, or null when it is one. */
+  private String notAnObject(String text) {
+    try {
+      var node = json.readTree(text);
+      return node != null && node.isObject() ? null : "a frame must be a JSON object";
+    } catch (Exception e) {
+      return "not JSON";
+    }
   }
 
   private boolean isPing(String text) {

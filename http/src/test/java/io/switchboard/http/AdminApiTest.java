@@ -154,8 +154,8 @@ class AdminApiTest {
     assertError(send("POST", "/calendars", CALENDAR.formatted("cal-rt", "Again")), 409, null, "already exists");
     assertError(send("PUT", "/calendars/cal-rt", CALENDAR.formatted("cal-other", "X")), 400, "id", "differs");
     assertError(send("PUT", "/calendars/never", CALENDAR.formatted("never", "X")), 404, null, "never");
-    assertError(send("POST", "/calendars", CALENDAR.formatted("cal-x", "X").replace("\"zone\"", "\"zome\"")), 400,
-        "zome", "unknown field");
+    assertError(send("POST", "/calendars", CALENDAR.formatted("cal-x", "X").replace("\"zone\"", "\"colour\":\"red\",\"zone\"")),
+        400, "colour", "unknown field");
     assertError(send("POST", "/calendars", CALENDAR.formatted("cal-x", "X").replace("Europe/Stockholm", "Mars/Base")),
         400, "zone", "");
     assertError(send("POST", "/calendars", CALENDAR.formatted("cal-x", "X").replace("\"CLOSED\"", "\"SHUT\"")), 400,
@@ -163,6 +163,14 @@ class AdminApiTest {
 
     assertThat(send("DELETE", "/calendars/cal-rt", null).status()).isEqualTo(204);
     assertError(send("GET", "/calendars/cal-rt", null), 404, null, "cal-rt");
+  }
+
+  /** A calendar without a required setting names it (here the zone, misspelt as "zome"). */
+  @Test
+  void aCalendarWithoutItsZoneNamesTheField() {
+    Resp r = send("POST", "/calendars", CALENDAR.formatted("cal-nozone", "X").replace("\"zone\"", "\"zome\""));
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().path("field").asText()).as(r.body()).isIn("zone", "zome");
   }
 
   /** rest-api.md: DELETE answers 409 "when something still refers to it, naming what". */

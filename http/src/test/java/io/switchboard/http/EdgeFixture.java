@@ -66,6 +66,9 @@ public final class EdgeFixture implements AutoCloseable {
   /** The test config, with {@code overrides} (HOCON) on top. */
   public static Config config(String overrides) {
     return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseString("""
+            # The harness checks every message through serialization; the edge's own actors
+            # (sockets, feeds, wallboard hub) only ever talk within the node.
+            pekko.actor.no-serialization-verification-needed-class-prefix = ["org.apache.pekko.", "io.switchboard.http."]
             switchboard.http.ask-timeout = 5s
             switchboard.http.allowed-origins = ["https://desk.example.com"]
             switchboard.auth {
@@ -365,10 +368,41 @@ public final class EdgeFixture implements AutoCloseable {
         long left = deadline - System.nanoTime();
         JsonNode n = left <= 0 ? null : next(Duration.ofNanos(left));
         if (n == null)
-          throw new AssertionError("no '" + type + "' frame as expected within " + within + "; skipped: " + skipped);
+          throw new AssertionError("no '" + type + "' frame as expected within " + within + "; skipped: " + skipped
+              + "; all frames of this socket: " + seen);
         if (type.equals(n.path("type").asText()) && condition.test(n)) return n;
         skipped.add(n);
       }
+    }
+
+    /**
+     * Consumes frames until each condition was met by one of them, in any order (a command's
+     * {@code ok} and the {@code state} it causes may come either way round). Returns the
+     * matching frames in the order of the conditions.
+     */
+    @SafeVarargs
+    public final List<JsonNode> awaitAll(Duration within, Predicate<JsonNode>... conditions) {
+      long deadline = System.nanoTime() + within.toNanos();
+      JsonNode[] found = new JsonNode[conditions.length];
+      int left = conditions.length;
+      List<JsonNode> skipped = new ArrayList<>();
+      while (left > 0) {
+        long rest = deadline - System.nanoTime();
+        JsonNode n = rest <= 0 ? null : next(Duration.ofNanos(rest));
+        if (n == null)
+          throw new AssertionError(left + " of " + conditions.length + " expected frames missing after " + within
+              + "; found: " + Arrays.asList(found) + "; skipped: " + skipped + "; all frames of this socket: " + seen);
+        boolean used = false;
+        for (int i = 0; i < conditions.length && !used; i++) {
+          if (found[i] == null && conditions[i].test(n)) {
+            found[i] = n;
+            left--;
+            used = true;
+          }
+        }
+        if (!used) skipped.add(n);
+      }
+      return Arrays.asList(found);
     }
 
     public JsonNode await(String type) {
@@ -385,6 +419,10 @@ public final class EdgeFixture implements AutoCloseable {
         JsonNode n = next(Duration.ofNanos(left));
         if (n != null) out.add(n);
       }
+    }
+
+    public WebSocket ws() {
+      return ws;
     }
 
     public boolean isOpen() {

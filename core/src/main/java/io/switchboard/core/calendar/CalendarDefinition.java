@@ -35,14 +35,14 @@ public record CalendarDefinition(
       throw new IllegalArgumentException("CalendarDefinition.name must not be blank");
     }
     if (zone == null) {
-      throw new IllegalArgumentException("CalendarDefinition.zone must not be null");
+      throw new IllegalArgumentException("zone is required: a time zone such as Europe/Stockholm");
     }
     if (baseHours == null) {
-      throw new IllegalArgumentException("CalendarDefinition.baseHours must not be null");
+      throw new IllegalArgumentException("baseHours is required");
     }
     if (deviations == null || deviations.stream().anyMatch(Objects::isNull)) {
       throw new IllegalArgumentException(
-          "CalendarDefinition.deviations must not be null or contain null");
+          "deviations must not be null or contain null");
     }
     deviations = List.copyOf(deviations);
   }

@@ -19,7 +19,7 @@ public record WeeklyHours(Map<DayOfWeek, List<TimeRange>> days) {
 
   public WeeklyHours {
     if (days == null) {
-      throw new IllegalArgumentException("WeeklyHours.days must not be null");
+      throw new IllegalArgumentException("days is required");
     }
     EnumMap<DayOfWeek, List<TimeRange>> copy = new EnumMap<>(DayOfWeek.class);
     for (Map.Entry<DayOfWeek, List<TimeRange>> e : days.entrySet()) {
@@ -30,7 +30,7 @@ public record WeeklyHours(Map<DayOfWeek, List<TimeRange>> days) {
       List<TimeRange> ranges = e.getValue();
       if (ranges == null || ranges.stream().anyMatch(Objects::isNull)) {
         throw new IllegalArgumentException(
-            "WeeklyHours.days: the ranges of " + day + " must not be null or contain null");
+            "days: the ranges of " + day + " must not be null or contain null");
       }
       if (ranges.isEmpty()) {
         continue; // same as absent: keeps equality independent of how "closed" was spelled
@@ -42,7 +42,7 @@ public record WeeklyHours(Map<DayOfWeek, List<TimeRange>> days) {
         TimeRange current = sorted.get(i);
         if (previous.overlaps(current)) {
           throw new IllegalArgumentException(
-              "WeeklyHours.days: the ranges of " + day + " overlap: " + previous + " and "
+              "days: the ranges of " + day + " overlap: " + previous + " and "
                   + current);
         }
       }

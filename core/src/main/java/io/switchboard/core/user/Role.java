@@ -19,6 +19,6 @@ public enum Role {
   public static Role parse(String value) {
     if (value != null)
       for (Role r : values()) if (r.json().equalsIgnoreCase(value.strip())) return r;
-    throw new IllegalArgumentException("role must be one of admin, supervisor, agent; got " + value);
+    throw new IllegalArgumentException("roles must be admin, supervisor or agent; got " + value);
   }
 }

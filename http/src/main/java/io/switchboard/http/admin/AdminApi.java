@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.core.Refusal;
 import io.switchboard.core.agent.Agent;
 import io.switchboard.core.agent.AgentConfig;
 import io.switchboard.core.agent.AgentId;
@@ -34,16 +33,12 @@ import io.switchboard.http.auth.Principal;
 import io.switchboard.http.auth.SecuredRoutes;
 import io.switchboard.http.directory.DirectoryCache;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -62,12 +57,15 @@ public final class AdminApi extends SecuredRoutes {
 
   private final Engine engine;
   private final DirectoryCache directory;
+  private final Runnable directoryChanged;
 
+  /** {@code directoryChanged} runs after every directory write, so this node's wallboards follow at once. */
   public AdminApi(ActorSystem<?> system, Engine engine, ObjectMapper json, Duration timeout, Authenticator auth,
-      DirectoryCache directory) {
+      DirectoryCache directory, Runnable directoryChanged) {
     super(system, json, timeout, auth);
     this.engine = engine;
     this.directory = directory;
+    this.directoryChanged = directoryChanged;
   }
 
   /** Routes under {@code /api/v1}, for a signed-in principal. */
@@ -91,7 +89,7 @@ public final class AdminApi extends SecuredRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.answeringPoints().values().stream()
                 .filter(ap -> p.covers(ap.id())).toList())))),
-            post(() -> centreAdmin(p, () -> tree(node -> parse(() -> new AnsweringPointId(text(node, "id")), id ->
+            post(() -> centreAdmin(p, () -> tree(node -> field("id", () -> new AnsweringPointId(text(node, "id")), id ->
                 withPlan(plan -> plan.answeringPoints().containsKey(id)
                     ? conflict("answering point " + id + " already exists")
                     : putAnsweringPoint(id, node, StatusCodes.CREATED)))))))),
@@ -117,7 +115,7 @@ public final class AdminApi extends SecuredRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.companies().values().stream()
                 .filter(c -> p.covers(c.answeringPoint())).toList())))),
-            post(() -> admin(p, () -> tree(node -> parse(() -> new CompanyId(text(node, "id")), id ->
+            post(() -> admin(p, () -> tree(node -> field("id", () -> new CompanyId(text(node, "id")), id ->
                 withPlan(plan -> plan.companies().containsKey(id) ? conflict("company " + id + " already exists")
                     : putCompany(p, id, node, StatusCodes.CREATED)))))))),
         path(PathMatchers.segment(), raw -> parse(() -> new CompanyId(raw), id -> concat(
@@ -137,7 +135,7 @@ public final class AdminApi extends SecuredRoutes {
 
   private Route putCompany(Principal p, CompanyId id, ObjectNode node, StatusCode status) {
     return only(node, Set.of("id", "name", "answeringPoint"), () ->
-        parse(() -> new AnsweringPointId(text(node, "answeringPoint")), ap -> !p.covers(ap)
+        field("answeringPoint", () -> new AnsweringPointId(text(node, "answeringPoint")), ap -> !p.covers(ap)
             ? outOfScope("answering point " + ap)
             : planWrite(r -> new NumberPlan.PutCompany(id, text(node, "name"), ap, r), plan -> plan.companies().get(id), status)));
   }
@@ -148,7 +146,7 @@ public final class AdminApi extends SecuredRoutes {
     return concat(
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.calendars().values())))),
-            post(() -> admin(p, () -> tree(node -> parse(() -> new CalendarId(text(node, "id")), id ->
+            post(() -> admin(p, () -> tree(node -> field("id", () -> new CalendarId(text(node, "id")), id ->
                 withPlan(plan -> plan.calendars().containsKey(id) ? conflict("calendar " + id + " already exists")
                     : putCalendar(id, node, StatusCodes.CREATED)))))))),
         path(PathMatchers.segment(), raw -> parse(() -> new CalendarId(raw), id -> concat(
@@ -158,16 +156,25 @@ public final class AdminApi extends SecuredRoutes {
                         : error(ApiError.of(refusalOf(r.get()))))))),
             put(() -> admin(p, () -> tree(node -> sameId(node, "id", raw, () -> withPlan(plan ->
                 !plan.calendars().containsKey(id) ? notFound("calendar " + id) : putCalendar(id, node, StatusCodes.OK)))))),
-            delete(() -> admin(p, () -> withPlan(plan -> {
-              Optional<String> user = queuesUsing(plan, id);
-              return user.isPresent() ? conflict("calendar " + id + " is still used by " + user.get())
-                  : planWrite(r -> new NumberPlan.RemoveCalendar(id, r), x -> null, StatusCodes.NO_CONTENT);
-            })))))));
+            delete(() -> admin(p, () -> withPlan(plan -> !plan.calendars().containsKey(id) ? notFound("calendar " + id)
+                : onComplete(queuesWhere(plan, c -> id.equals(c.calendarId())), users -> {
+                  if (users.isFailure()) return unavailable();
+                  return !users.get().isEmpty()
+                      ? conflict("calendar " + id + " is still used by queues " + users.get())
+                      : planWrite(r -> new NumberPlan.RemoveCalendar(id, r), x -> null, StatusCodes.NO_CONTENT);
+                }))))))));
   }
 
-  private Optional<String> queuesUsing(NumberPlan.Plan plan, CalendarId id) {
-    // Queue configs live in the queue entities; the directory cannot answer this without asking each.
-    return Optional.empty();
+  /** The listed queues whose config matches; configs live in the queue entities, so each is asked. */
+  private CompletionStage<List<QueueId>> queuesWhere(NumberPlan.Plan plan, java.util.function.Predicate<QueueConfig> test) {
+    List<CompletableFuture<Optional<QueueId>>> asks = plan.queues().keySet().stream()
+        .map(q -> this.<Queue.Command, Queue.Reply>ask(engine.refs().queue(q), Queue.GetState::new)
+            .thenApply(r -> r instanceof Queue.Done d && test.test(d.view().config())
+                ? Optional.of(q) : Optional.<QueueId>empty())
+            .toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(CompletableFuture::join).flatMap(Optional::stream).sorted().toList());
   }
 
   private Route putCalendar(CalendarId id, ObjectNode node, StatusCode status) {
@@ -196,7 +203,7 @@ public final class AdminApi extends SecuredRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.queues().values().stream()
                 .filter(q -> p.covers(q.answeringPoint())).toList())))),
-            post(() -> admin(p, () -> tree(node -> parse(() -> new QueueId(text(node, "id")), id ->
+            post(() -> admin(p, () -> tree(node -> field("id", () -> new QueueId(text(node, "id")), id ->
                 withPlan(plan -> plan.queues().containsKey(id) ? conflict("queue " + id + " already exists")
                     : putQueue(p, plan, id, node, StatusCodes.CREATED)))))))),
         path(PathMatchers.segment().slash("live"), raw -> parse(() -> new QueueId(raw), id ->
@@ -209,8 +216,22 @@ public final class AdminApi extends SecuredRoutes {
                         ? ok(queueJson(listing, d.view().config())) : error(ApiError.of(refusalOf(r.get()))))))),
             put(() -> admin(p, () -> tree(node -> sameId(node, "id", raw, () -> scopedQueue(p, id, listing ->
                 withPlan(plan -> putQueue(p, plan, id, node, StatusCodes.OK))))))),
-            delete(() -> admin(p, () -> scopedQueue(p, id, listing ->
-                planWrite(r -> new NumberPlan.RemoveQueue(id, r), x -> null, StatusCodes.NO_CONTENT))))))));
+            delete(() -> admin(p, () -> scopedQueue(p, id, listing -> withPlan(plan ->
+                onComplete(queuesWhere(plan, c -> c.overflow() instanceof io.switchboard.core.queue.OverflowTarget.ToQueue to
+                    && to.queue().equals(id)), users -> {
+                  if (users.isFailure()) return unavailable();
+                  // Everything that still refers to the queue, named at once.
+                  List<String> refs = new java.util.ArrayList<>();
+                  List<String> numbers = plan.entries().values().stream().filter(e -> e.queue().equals(id))
+                      .map(NumberPlanEntry::dialledNumber).sorted().toList();
+                  if (!numbers.isEmpty()) refs.add("dialled numbers " + numbers);
+                  List<AgentId> members = plan.agents().values().stream().filter(a -> a.queues().contains(id))
+                      .map(NumberPlan.AgentListing::id).sorted().toList();
+                  if (!members.isEmpty()) refs.add("agents " + members + " (answer groups)");
+                  if (!users.get().isEmpty()) refs.add("queues " + users.get() + " (overflow)");
+                  if (!refs.isEmpty()) return conflict("queue " + id + " is still used by " + String.join(", ", refs));
+                  return planWrite(r -> new NumberPlan.RemoveQueue(id, r), x -> null, StatusCodes.NO_CONTENT);
+                })))))))));
   }
 
   private Route scopedQueue(Principal p, QueueId id, Function<NumberPlan.QueueListing, Route> inner) {
@@ -224,7 +245,7 @@ public final class AdminApi extends SecuredRoutes {
     ObjectNode cfg = node.deepCopy();
     cfg.remove("id");
     JsonNode apNode = cfg.remove("answeringPoint");
-    return parse(() -> new AnsweringPointId(apNode == null || apNode.isNull() ? null : apNode.asText()), ap -> {
+    return field("answeringPoint", () -> new AnsweringPointId(apNode == null || apNode.isNull() ? null : apNode.asText()), ap -> {
       if (!p.covers(ap)) return outOfScope("answering point " + ap);
       if (!plan.answeringPoints().containsKey(ap)) return invalid("answeringPoint", "unknown answering point " + ap);
       NumberPlan.QueueListing existing = plan.queues().get(id);
@@ -263,6 +284,7 @@ public final class AdminApi extends SecuredRoutes {
                 .filter(e -> p.covers(e.answeringPoint())).toList())))),
             post(() -> admin(p, () -> tree(node -> withPlan(plan -> {
               String number = text(node, "dialledNumber");
+              if (number == null) return invalid("dialledNumber", "dialledNumber is required");
               return plan.entries().containsKey(number) ? conflict("dialled number " + number + " already exists")
                   : putEntry(p, plan, number, node, StatusCodes.CREATED);
             })))))),
@@ -308,7 +330,7 @@ public final class AdminApi extends SecuredRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.agents().values().stream()
                 .filter(a -> agentInScope(p, plan, a)).toList())))),
-            post(() -> admin(p, () -> tree(node -> parse(() -> new AgentId(text(node, "id")), id ->
+            post(() -> admin(p, () -> tree(node -> field("id", () -> new AgentId(text(node, "id")), id ->
                 withPlan(plan -> plan.agents().containsKey(id) ? conflict("agent " + id + " already exists")
                     : putAgent(p, plan, id, node, StatusCodes.CREATED)))))))),
         path(PathMatchers.segment().slash("live"), raw -> parse(() -> new AgentId(raw), id ->
@@ -326,7 +348,13 @@ public final class AdminApi extends SecuredRoutes {
                   if (r.isFailure()) return unavailable();
                   if (r.get() instanceof Agent.Done d && d.view().status() != AgentStatus.LOGGED_OUT)
                     return conflict("agent " + id + " is logged in; log it out first");
-                  return planWrite(x -> new NumberPlan.RemoveAgent(id, x), x -> null, StatusCodes.NO_CONTENT);
+                  return onComplete(this.<Users.Command, Users.Reply>ask(Users.ref(system), Users.ListUsers::new), u -> {
+                    if (u.isFailure()) return unavailable();
+                    List<String> holders = ((Users.Listed) u.get()).users().stream().filter(x -> id.equals(x.agentId()))
+                        .map(User::username).sorted().toList();
+                    if (!holders.isEmpty()) return conflict("agent " + id + " is the agent of users " + holders);
+                    return planWrite(x -> new NumberPlan.RemoveAgent(id, x), x -> null, StatusCodes.NO_CONTENT);
+                  });
                 }))))))));
   }
 
@@ -502,6 +530,7 @@ public final class AdminApi extends SecuredRoutes {
       if (r.isFailure()) return unavailable();
       directory.invalidate();
       if (!(r.get() instanceof NumberPlan.Done d)) return error(ApiError.of(refusalOf(r.get())));
+      directoryChanged.run();
       if (status.equals(StatusCodes.NO_CONTENT)) return complete(StatusCodes.NO_CONTENT);
       return complete(status, answer.apply(d.plan()), Jackson.marshaller(json));
     });
@@ -524,6 +553,18 @@ public final class AdminApi extends SecuredRoutes {
 
   private <T> Route parse(java.util.function.Supplier<T> value, Function<T, Route> inner) {
     return withId(value, inner);
+  }
+
+  /** A value read from the body's {@code field}: a bad one is a 400 naming that field. */
+  private <T> Route field(String field, java.util.function.Supplier<T> value, Function<T, Route> inner) {
+    T v;
+    try {
+      v = value.get();
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage() == null ? "invalid value" : e.getMessage();
+      return invalid(field, field + ": " + why);
+    }
+    return inner.apply(v);
   }
 
   private Route only(ObjectNode node, Set<String> fields, java.util.function.Supplier<Route> inner) {

@@ -1,8 +1,6 @@
 package io.switchboard.http.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.switchboard.core.Refusal;
 import io.switchboard.core.agent.Agent;
 import io.switchboard.core.agent.AgentConfig;
 import io.switchboard.core.agent.AgentId;
@@ -27,33 +25,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.RecipientRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
@@ -234,8 +219,9 @@ public final class EngineApi extends ApiRoutes {
         return wantedTypes.contains("agent")
             && (wantedAgents.isEmpty() || wantedAgents.contains(a.agentId().value()))
             && (wantedCauses.isEmpty() || wantedCauses.contains(a.cause()));
-      Notification.CallChanged c = (Notification.CallChanged) n;
-      return wantedTypes.contains("call") && (wantedPhases.isEmpty() || wantedPhases.contains(c.view().phase().name()));
+      if (n instanceof Notification.CallChanged c)
+        return wantedTypes.contains("call") && (wantedPhases.isEmpty() || wantedPhases.contains(c.view().phase().name()));
+      return wantedTypes.contains("queue");
     };
     Source<ServerSentEvent, NotUsed> source = ActorSource.<Notification>actorRef(
             n -> false, n -> Optional.empty(), 100_000, OverflowStrategy.fail())
@@ -244,7 +230,8 @@ public final class EngineApi extends ApiRoutes {
           return NotUsed.getInstance();
         })
         .filter(wanted::test)
-        .map(n -> ServerSentEvent.create(json.writeValueAsString(n), n instanceof Notification.AgentChanged ? "agent" : "call"))
+        .map(n -> ServerSentEvent.create(json.writeValueAsString(n), n instanceof Notification.AgentChanged ? "agent"
+            : n instanceof Notification.CallChanged ? "call" : "queue"))
         .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
     return completeOK(source, EventStreamMarshalling.toEventStream());
   }

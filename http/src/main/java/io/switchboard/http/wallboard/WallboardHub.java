@@ -47,7 +47,8 @@ public final class WallboardHub {
 
   public static final int PROTOCOL = 1;
   static final Duration PUSH_EVERY = Duration.ofMillis(250);
-  private static final Duration REREAD_DIRECTORY = Duration.ofSeconds(5);
+  /** Changes made through other nodes show within this. */
+  private static final Duration REREAD_DIRECTORY = Duration.ofSeconds(2);
 
   public sealed interface Command {}
 
@@ -56,6 +57,9 @@ public final class WallboardHub {
   public record Unsubscribe(ActorRef<Out> socket) implements Command {}
 
   public record Ping(ActorRef<Out> socket) implements Command {}
+
+  /** The directory was changed through this node: read it now, not at the next period. */
+  public record DirectoryChanged() implements Command {}
 
   /** A session signed out on this node: its wallboards close now. */
   public record SessionEnded(String sessionId) implements Command {}
@@ -142,9 +146,14 @@ public final class WallboardHub {
         .onMessage(Reread.class, r -> {
           ctx.pipeToSelf(directory.plan(), (p, t) -> new PlanRead(t == null ? p : null));
           // Every 30 s: has a viewer's session ended on another node?
-          if (++rereads % 6 == 0)
+          if (++rereads % 15 == 0)
             viewers.forEach((socket, who) -> ctx.pipeToSelf(sessionValid.apply(who.sessionId()),
                 (ok, t) -> new SessionChecked(socket, t != null || ok)));
+          return Behaviors.same();
+        })
+        .onMessage(DirectoryChanged.class, d -> {
+          directory.invalidate();
+          ctx.pipeToSelf(directory.plan(), (p, t) -> new PlanRead(t == null ? p : null));
           return Behaviors.same();
         })
         .onMessage(SessionEnded.class, e -> {
@@ -177,7 +186,18 @@ public final class WallboardHub {
 
   private Behavior<Command> onPlan(PlanRead r) {
     if (r.plan() == null) return Behaviors.same();
+    NumberPlan.Plan before = plan;
     plan = r.plan();
+    // A queue listed anew or moved shows up (or leaves) on the boards whose scope it concerns.
+    for (var e : plan.queues().entrySet())
+      if (before == null || !e.getValue().equals(before.queues().get(e.getKey()))) dirtyQueues.add(e.getKey());
+    for (var e : plan.agents().entrySet())
+      if (before == null || !e.getValue().equals(before.agents().get(e.getKey()))) dirtyAgents.add(e.getKey());
+    if (before != null)
+      for (QueueId q : before.queues().keySet())
+        if (!plan.queues().containsKey(q) && queues.remove(q) != null)
+          viewers.keySet().forEach(socket -> socket.tell(frame(json.createObjectNode().put("type", "queueRemoved")
+              .put("queueId", q.value()))));
     // Anything listed that this hub has not seen yet is read from its entity once.
     for (QueueId q : plan.queues().keySet()) {
       if (queues.containsKey(q)) continue;
@@ -245,7 +265,8 @@ public final class WallboardHub {
       for (AgentId a : dirtyAgents) {
         AgentView view = agents.get(a);
         if (view == null) {
-          v.getKey().tell(frame(json.createObjectNode().put("type", "agentRemoved").put("agentId", a.value())));
+          if (plan == null || !plan.agents().containsKey(a))
+            v.getKey().tell(frame(json.createObjectNode().put("type", "agentRemoved").put("agentId", a.value())));
         } else if (agentVisible(who, view)) {
           ObjectNode f = json.createObjectNode().put("type", "agent");
           f.set("agent", agentJson(view));
