@@ -116,8 +116,9 @@ try:
     q = json.load(sys.stdin)
 except Exception as e:
     print("unreadable:", e); sys.exit()
-members = q.get("members")
-print("waiting", q.get("waiting"), "| agents", json.dumps(q.get("agents")), "| members listed", len(members) if isinstance(members, list) else members, "| keys", sorted(q)[:12])
+size = lambda v: len(v) if isinstance(v, (list, dict)) else v
+print("waitingCount", q.get("waitingCount"), "| members", size(q.get("members")), "| freeAgents", size(q.get("freeAgents")),
+      "| offersRinging", size(q.get("offersRinging")))
 ' 2>&1)"
 echo "node log: $(grep -cE ' (ERROR|WARN) ' "$WORK/node.log" || true) ERROR/WARN lines; first ones:"
 grep -E ' (ERROR|WARN) ' "$WORK/node.log" | head -5 | cut -c1-300 || true

@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node as the README runs it: H2 file database, demo data, engine API. */
+/** The node as the README runs it: H2 file database, demo data and users, the APIs. */
 class NodeTest {
   @TempDir Path dir;
   final HttpClient client = HttpClient.newHttpClient();
@@ -35,9 +35,28 @@ class NodeTest {
         .resolve();
   }
 
+  String token;
+
+  /** Signs in as the demo admin: the engine API v0 is for admins. */
+  void signIn(Node node) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + node.httpAddress.getPort() + "/api/v1/session"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"username\":\"admin\",\"password\":\"" + DemoData.ADMIN_PASSWORD + "\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    token = json.readTree(r.body()).get("token").asText();
+  }
+
   JsonNode call(Node node, String method, String path, String body) throws Exception {
-    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress.getPort() + "/api/v0" + path))
+    return call(node, method, "/api/v0" + path, body, token);
+  }
+
+  JsonNode call(Node node, String method, String path, String body, String bearer) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress.getPort() + path))
         .timeout(Duration.ofSeconds(15));
+    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
     else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
     HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -61,6 +80,10 @@ class NodeTest {
     try (Node node = Node.start(config())) {
       assertThat(Files.exists(dir.resolve("data/switchboard.mv.db"))).isTrue();
       assertThat(call(node, "GET", "/health", null).get("status").asText()).isEqualTo("UP");
+      signIn(node);
+      // The directory lists the demo queues and agents for the REST API and the wallboards.
+      assertThat(call(node, "GET", "/api/v1/queues", null, token).size()).isEqualTo(3);
+      assertThat(call(node, "GET", "/api/v1/agents", null, token).size()).isEqualTo(5);
       JsonNode plan = call(node, "GET", "/number-plan", null);
       assertThat(plan.get("entries").size()).isEqualTo(4);
       assertThat(plan.get("companies").size()).isEqualTo(2);
@@ -87,6 +110,9 @@ class NodeTest {
 
     // Started again on the same database: the state is there and the demo data is not loaded twice.
     try (Node node = Node.start(config())) {
+      // The same users, and no second set of demo users.
+      signIn(node);
+      assertThat(call(node, "GET", "/api/v1/users", null, token).size()).isEqualTo(7);
       assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(4);
       JsonNode anna = call(node, "GET", "/agents/anna", null);
       assertThat(anna.get("status").asText()).isEqualTo("READY");

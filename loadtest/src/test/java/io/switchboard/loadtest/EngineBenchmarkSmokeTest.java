@@ -45,6 +45,8 @@ class EngineBenchmarkSmokeTest {
     assertThat(report.offerP50Ms()).as("offer p50").isNotNaN().isGreaterThanOrEqualTo(0);
     assertThat(report.offerP99Ms()).as("offer p99").isNotNaN().isGreaterThanOrEqualTo(report.offerP50Ms());
     assertThat(printed).contains("offer        latency p50").contains(report.markdownRow());
+    // the engine API needs the admin role: the runner opened a session and sent its token
+    assertThat(printed).contains("logged in as admin");
   }
 
   @Test
@@ -57,6 +59,8 @@ class EngineBenchmarkSmokeTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--db");
     assertThatThrownBy(() -> Options.parse("--duration", "5", "--warmup", "5"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--warmup");
+    assertThatThrownBy(() -> Options.parse("--admin-user", " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--admin-user");
   }
 
   @Test
