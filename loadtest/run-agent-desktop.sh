@@ -66,7 +66,18 @@ done
 echo "node answers after ~$(( i / 2 )) s"
 
 ticks() { awk '{print $14+$15}' /proc/$1/stat 2>/dev/null || echo 0; }
-busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; } # the whole machine, all processes
+busy() { awk '/^cpu /{print $2+$3+$4, $7+$8}' /proc/stat; } # the whole machine: user+nice+system, irq+softirq
+# CPU ticks of every process (pid ticks command), to name what else ran during the calls
+procs() { python3 -c '
+import os
+for p in os.listdir("/proc"):
+    if not p.isdigit(): continue
+    try:
+        s = open("/proc/%s/stat" % p).read(); f = s[s.rindex(")") + 2:].split()
+        c = open("/proc/%s/cmdline" % p, "rb").read().replace(b"\0", b" ").decode(errors="replace")[:120]
+        print(p, int(f[11]) + int(f[12]), c or s[s.index("(") + 1:s.rindex(")")])
+    except Exception:
+        pass'; }
 heap() { jcmd $NODE_PID GC.run >/dev/null && jcmd $NODE_PID GC.heap_info | grep -m1 -E 'heap +total' | tr -s ' '; }
 HZ=$(getconf CLK_TCK)
 
@@ -81,10 +92,12 @@ while kill -0 $MVN_PID 2>/dev/null; do
   e=$(elapsed)
   if [[ $phase == 0 && $e -ge $CALLS_FROM ]]; then
     GPID=$(pgrep -P $MVN_PID java | head -1 || true)
-    N0=$(ticks $NODE_PID); G0=$(ticks ${GPID:-0}); M0=$(busy); T0=$(date +%s.%N); phase=1
+    N0=$(ticks $NODE_PID); G0=$(ticks ${GPID:-0}); read M0 S0 < <(busy); T0=$(date +%s.%N); phase=1
+    procs > "$WORK/procs0"
     LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
   elif [[ $phase == 1 && $e -ge $CALLS_END ]]; then
-    N1=$(ticks $NODE_PID); G1=$(ticks ${GPID:-0}); M1=$(busy); T1=$(date +%s.%N); phase=2
+    N1=$(ticks $NODE_PID); G1=$(ticks ${GPID:-0}); read M1 S1 < <(busy); T1=$(date +%s.%N); phase=2
+    procs > "$WORK/procs1"
     SOCKETS=$(ss -Htn state established "( sport = :$HTTP_PORT )" | wc -l)
     HEAP_OPEN=$(heap)
   fi
@@ -102,9 +115,14 @@ grep -vE '^[0-9:,]+ \|-' "$LOG" | sed -n '/==== AgentDesktopSimulation/,$p' | gr
 echo "---- node (pid $NODE_PID, -Xmx$NODE_HEAP) ----"
 if [[ $phase == 2 ]]; then
   awk -v n0=$N0 -v n1=$N1 -v g0=$G0 -v g1=$G1 -v t0=$T0 -v t1=$T1 -v hz=$HZ -v from=$CALLS_FROM -v to=$CALLS_END \
-    -v m0=$M0 -v m1=$M1 \
-    'BEGIN { w=t1-t0; n=(n1-n0)/hz/w; g=(g1-g0)/hz/w; m=(m1-m0)/hz/w;
-             printf "CPU over the calls (%d-%d s of the run, %.0f s): node %.2f cores, Gatling %.2f cores, everything else on the machine %.2f cores\n", from, to, w, n, g, m-n-g }'
+    -v m0=$M0 -v m1=$M1 -v s0=$S0 -v s1=$S1 \
+    'BEGIN { w=t1-t0; n=(n1-n0)/hz/w; g=(g1-g0)/hz/w; m=(m1-m0)/hz/w; sq=(s1-s0)/hz/w;
+             printf "CPU over the calls (%d-%d s of the run, %.0f s): node %.2f cores, Gatling %.2f cores, other processes %.2f cores, interrupts (loopback network) %.2f cores\n", from, to, w, n, g, m-n-g, sq }'
+  echo "other processes using the most CPU over the calls (cores):"
+  awk -v w="$(awk -v a=$T0 -v b=$T1 'BEGIN{print b-a}')" -v hz=$HZ -v node=$NODE_PID -v g=${GPID:-0} '
+    NR==FNR { t0[$1]=$2; next }
+    { pid=$1; d=$2-(pid in t0 ? t0[pid] : 0); if (pid!=node && pid!=g && d>0) { $1=""; $2=""; printf "%.2f %s\n", d/hz/w, $0 } }' \
+    "$WORK/procs0" "$WORK/procs1" | sort -rn | head -3 | sed 's/^/  /'
   echo "load average at the start of the calls: $LOAD0"
   echo "established connections to the node at the end of the calls: $SOCKETS"
   echo "heap after full GC, sockets open: $HEAP_OPEN"

@@ -59,6 +59,7 @@ public final class Node implements AutoCloseable {
       if (config.getBoolean("switchboard.demo-data")) new DemoData(system, engine, edge.authenticator().hasher()).loadIfEmpty();
       new BootstrapAdmin(system, edge.authenticator().hasher())
           .createIfNoUsers(config.getString("switchboard.auth.bootstrap-admin-password"));
+      edge.directoryChanged();
 
       Config http = config.getConfig("switchboard.http");
       ServerBinding binding = Http.get(system)

@@ -57,6 +57,7 @@ public final class Edge extends SecuredRoutes {
   private final ActorRef<AgentFeeds.Command> feeds;
   private final ActorRef<WallboardHub.Command> wallboards;
   private final AgentConnection.Deps agentDeps;
+  private final DirectoryCache directory;
 
   public record Login(String username, String password) {}
 
@@ -66,15 +67,14 @@ public final class Edge extends SecuredRoutes {
 
   private Edge(ActorSystem<?> system, Engine engine, Config config, Clock clock, ObjectMapper json) {
     super(system, json, config.getDuration("switchboard.http.ask-timeout"), authenticator(system, config, clock));
-    DirectoryCache directory = new DirectoryCache(system, engine, timeout);
+    this.directory = new DirectoryCache(system, engine, timeout);
     this.engineApi = new EngineApi(system, engine, json, timeout);
     this.feeds = system.systemActorOf(AgentFeeds.create(engine.notifications()), "agent-feeds", Props.empty());
     EngineSettings settings = engine.context().settings();
     this.wallboards = system.systemActorOf(
         WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout, auth::stillValid), "wallboards",
         Props.empty());
-    this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory,
-        () -> wallboards.tell(new WallboardHub.DirectoryChanged()));
+    this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory, this::directoryChanged);
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid);
   }
@@ -87,6 +87,12 @@ public final class Edge extends SecuredRoutes {
 
   public Authenticator authenticator() {
     return auth;
+  }
+
+  /** The directory was written around the API (demo data, an import): read it again now. */
+  public void directoryChanged() {
+    directory.invalidate();
+    wallboards.tell(new WallboardHub.DirectoryChanged());
   }
 
   public Route routes() {

@@ -22,6 +22,8 @@ public final class DirectoryCache {
   private volatile NumberPlan.Plan plan;
   private volatile long readAt;
   private volatile CompletableFuture<NumberPlan.Plan> reading;
+  /** Counts invalidations: a read begun before one must not refill the cache. */
+  private long generation;
 
   public DirectoryCache(ActorSystem<?> system, Engine engine, Duration timeout) {
     this.system = system;
@@ -40,21 +42,30 @@ public final class DirectoryCache {
     return plan;
   }
 
-  public void invalidate() {
+  /** The next {@link #plan()} reads anew, not from the cache nor from a read begun before this. */
+  public synchronized void invalidate() {
+    generation++;
     readAt = 0;
+    reading = null;
   }
 
   private synchronized CompletionStage<NumberPlan.Plan> read() {
     if (reading != null && !reading.isDone()) return reading;
+    long begunIn = generation;
     CompletableFuture<NumberPlan.Plan> f = AskPattern.<NumberPlan.Command, NumberPlan.Reply>ask(
             engine.refs().numberPlan(), NumberPlan.GetPlan::new, timeout, system.scheduler())
         .thenApply(r -> {
           NumberPlan.Plan p = ((NumberPlan.Done) r).plan();
-          plan = p;
-          readAt = System.nanoTime();
+          remember(p, begunIn);
           return p;
         }).toCompletableFuture();
     reading = f;
     return f;
+  }
+
+  private synchronized void remember(NumberPlan.Plan p, long begunIn) {
+    if (begunIn != generation) return;
+    plan = p;
+    readAt = System.nanoTime();
   }
 }
