@@ -167,7 +167,8 @@ public final class Edge extends SecuredRoutes {
   private Route agentSocket(Principal p) {
     if (!p.has(Role.AGENT) || p.agentId() == null) return forbidden("the agent socket needs the role agent");
     return extractRequest(request -> !originAllowed(request) ? forbidden("sockets from this origin are not allowed")
-        : handleWebSocketMessages(agentFlow(p)));
+        // The connection's actor is made only for a real upgrade, not for any GET on the path.
+        : extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(agentFlow(p)))));
   }
 
   private Flow<Message, Message, NotUsed> agentFlow(Principal p) {
@@ -193,7 +194,7 @@ public final class Edge extends SecuredRoutes {
   private Route wallboardSocket(Principal p) {
     if (!p.has(Role.SUPERVISOR, Role.ADMIN)) return forbidden("the wallboard needs the role supervisor or admin");
     return extractRequest(request -> !originAllowed(request) ? forbidden("sockets from this origin are not allowed")
-        : handleWebSocketMessages(wallboardFlow(p)));
+        : extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(wallboardFlow(p)))));
   }
 
   private Flow<Message, Message, NotUsed> wallboardFlow(Principal p) {
