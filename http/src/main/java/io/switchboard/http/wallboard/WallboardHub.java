@@ -72,7 +72,7 @@ public final class WallboardHub {
 
   private record QueueRead(QueueId id, QueueFigures figures) implements Command {}
 
-  private record AgentRead(AgentView view) implements Command {}
+  private record AgentRead(AgentId id, AgentView view) implements Command {}
 
   private record Push() implements Command {}
 
@@ -113,6 +113,9 @@ public final class WallboardHub {
   private final Set<QueueId> dirtyQueues = new HashSet<>();
   private final Set<AgentId> dirtyAgents = new HashSet<>();
   private final Map<ActorRef<Out>, Principal> viewers = new HashMap<>();
+  /** Queue and agent ids whose first read is in flight. */
+  private final Set<Object> reading = new HashSet<>();
+  private static final int MAX_READS = 500;
 
   private WallboardHub(Engine engine, DirectoryCache directory, ObjectMapper json, Clock clock, ZoneId zone,
       Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid, ActorContext<Command> ctx) {
@@ -169,6 +172,7 @@ public final class WallboardHub {
         })
         .onMessage(PlanRead.class, this::onPlan)
         .onMessage(QueueRead.class, q -> {
+          reading.remove(q.id());
           if (q.figures() != null && !queues.containsKey(q.id())) {
             queues.put(q.id(), q.figures());
             queueAt.put(q.id(), clock.instant());
@@ -177,6 +181,7 @@ public final class WallboardHub {
           return Behaviors.same();
         })
         .onMessage(AgentRead.class, a -> {
+          reading.remove(a.id());
           if (a.view() != null) accept(a.view(), clock.instant());
           return Behaviors.same();
         })
@@ -198,18 +203,20 @@ public final class WallboardHub {
         if (!plan.queues().containsKey(q) && queues.remove(q) != null)
           viewers.keySet().forEach(socket -> socket.tell(frame(json.createObjectNode().put("type", "queueRemoved")
               .put("queueId", q.value()))));
-    // Anything listed that this hub has not seen yet is read from its entity once.
+    // Anything listed that this hub has not seen yet is read from its entity once; reads are not
+    // repeated while in flight, and at most MAX_READS run at once so a large centre (or a restart)
+    // does not wake every agent in one go: the rest follow at the next re-read.
     for (QueueId q : plan.queues().keySet()) {
-      if (queues.containsKey(q)) continue;
+      if (queues.containsKey(q) || reading.size() >= MAX_READS || !reading.add(q)) continue;
       ctx.ask(Queue.Reply.class, engine.refs().queue(q), askTimeout, Queue.GetState::new, (reply, t) ->
           new QueueRead(q, reply instanceof Queue.Done d ? new QueueFigures(q, d.view().config().name(),
               d.view().waitingCount(), d.view().oldestEnqueuedAt(), d.view().today(),
               d.view().config().serviceLevelThreshold().toSeconds(), d.view().config().serviceLevelTargetPercent()) : null));
     }
     for (AgentId a : plan.agents().keySet()) {
-      if (agents.containsKey(a)) continue;
+      if (agents.containsKey(a) || reading.size() >= MAX_READS || !reading.add(a)) continue;
       ctx.ask(Agent.Reply.class, engine.refs().agent(a), askTimeout, Agent.GetState::new, (reply, t) ->
-          new AgentRead(reply instanceof Agent.Done d ? d.view() : null));
+          new AgentRead(a, reply instanceof Agent.Done d ? d.view() : null));
     }
     agents.keySet().removeIf(a -> {
       boolean gone = !plan.agents().containsKey(a);
