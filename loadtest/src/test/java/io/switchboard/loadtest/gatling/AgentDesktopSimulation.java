@@ -375,7 +375,11 @@ public class AgentDesktopSimulation extends Simulation {
         return session;
       }
       case "error" -> {
-        String key = ref(session).replaceAll(":.*", "") + " -> " + f.path("code").asText("?") + ": " + f.path("message").asText("");
+        // grouped by command, code and message with ids left out
+        String key = (ref(session).replaceAll(":.*", "") + " -> " + f.path("code").asText("?") + ": "
+            + f.path("message").asText(""))
+            .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>")
+            .replaceAll("lt-a[0-9]+", "<agent>");
         errorFrames.computeIfAbsent(key.length() > 160 ? key.substring(0, 160) : key,
             k -> new java.util.concurrent.atomic.LongAdder()).increment();
         return session.set("status", "error");
