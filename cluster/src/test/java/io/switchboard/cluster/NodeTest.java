@@ -118,6 +118,15 @@ class NodeTest {
       assertThat(anna.get("status").asText()).isEqualTo("READY");
       assertThat(anna.get("handledToday").asInt()).isEqualTo(1);
       assertThat(call(node, "GET", "/calls/demo-1", null).get("outcome").asText()).isEqualTo("COMPLETED");
+      // The wallboard's "today" comes from the queue's persisted state: the answered call still counts.
+      JsonNode today = call(node, "GET", "/api/v1/queues/acme-sales/live", null, token).get("today");
+      java.time.LocalDate answeredOn = java.time.LocalDate.ofInstant(java.time.Instant.parse(
+          call(node, "GET", "/calls/demo-1", null).get("answeredAt").asText()), java.time.ZoneId.of("Europe/Stockholm"));
+      // Right after the centre's midnight the new day starts from zero.
+      int expected = today.get("date").asText().equals(answeredOn.toString()) ? 1 : 0;
+      assertThat(today.get("offered").asInt()).isEqualTo(expected);
+      assertThat(today.get("answered").asInt()).isEqualTo(expected);
+      assertThat(today.get("abandoned").asInt()).isZero();
     }
   }
 }
