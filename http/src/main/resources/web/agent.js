@@ -3,17 +3,9 @@
 // carries the whole agent, so reconnecting simply resumes.
 import {
   currentUser, roles, toLogin, signOut, since, until, formatDuration,
-  ReconnectingSocket, connectionIndicator, $, setText, show,
+  ReconnectingSocket, connectionIndicator, STATUS_LABELS, $, setText, show,
 } from './common.js';
 
-const STATUS_LABELS = {
-  LOGGED_OUT: 'Logged out',
-  READY: 'Ready',
-  RESERVED: 'Ringing',
-  BUSY: 'On call',
-  WRAP_UP: 'Wrap-up',
-  PAUSED: 'Paused',
-};
 const BASE_TITLE = 'Switchboard — Agent desktop';
 const COMMAND_TIMEOUT_MS = 10000;
 

@@ -4,6 +4,16 @@
 
 export const API = 'api/v1';
 
+/** How agent states read on the desktop and the wallboard. */
+export const STATUS_LABELS = {
+  LOGGED_OUT: 'Logged out',
+  READY: 'Ready',
+  RESERVED: 'Ringing',
+  BUSY: 'On call',
+  WRAP_UP: 'Wrap-up',
+  PAUSED: 'Paused',
+};
+
 /** Calls the REST API (relative to the page, so the node can serve the pages at any base). */
 export async function api(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };

@@ -2,17 +2,8 @@
 // No polling: a snapshot on connect, then queue/agent frames; the clock ticks locally.
 import {
   currentUser, roles, toLogin, signOut, since, formatDuration, formatSeconds,
-  ReconnectingSocket, connectionIndicator, el, $, setText, show,
+  ReconnectingSocket, connectionIndicator, STATUS_LABELS, el, $, setText, show,
 } from './common.js';
-
-const STATUS_LABELS = {
-  LOGGED_OUT: 'Logged out',
-  READY: 'Ready',
-  RESERVED: 'Ringing',
-  BUSY: 'On call',
-  WRAP_UP: 'Wrap-up',
-  PAUSED: 'Paused',
-};
 
 const queues = new Map(); // queueId → Queue
 const agents = new Map(); // agentId → Agent

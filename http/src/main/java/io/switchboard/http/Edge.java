@@ -213,8 +213,9 @@ public final class Edge extends SecuredRoutes {
         .to(Sink.foreach(t -> {
           ActorRef<WallboardHub.Out> ref = socket.get();
           if (ref == null) return;
-          String bad = t.text() == null ? t.error() : notAnObject(t.text());
-          if (bad == null && isPing(t.text())) {
+          com.fasterxml.jackson.databind.JsonNode frame = t.text() == null ? null : jsonObject(t.text());
+          String bad = t.text() == null ? t.error() : frame == null ? "a frame must be a JSON object" : null;
+          if (bad == null && "ping".equals(frame.path("type").asText())) {
             wallboards.tell(new WallboardHub.Ping(ref));
           } else {
             String why = bad != null ? bad : "the wallboard feed only takes {\"type\":\"ping\"}";
@@ -225,22 +226,13 @@ public final class Edge extends SecuredRoutes {
     return Flow.fromSinkAndSourceCoupled(in, out);
   }
 
-  /** Why a frame is not a JSON object, or null when it is one. */
-  private String notAnObject(String text) {
+  /** The frame as a JSON object, or null when it is not one. */
+  private com.fasterxml.jackson.databind.JsonNode jsonObject(String text) {
     try {
       var node = json.readTree(text);
-      return node != null && node.isObject() ? null : "a frame must be a JSON object";
+      return node != null && node.isObject() ? node : null;
     } catch (Exception e) {
-      return "not JSON";
-    }
-  }
-
-  private boolean isPing(String text) {
-    try {
-      var node = json.readTree(text);
-      return node != null && node.isObject() && "ping".equals(node.path("type").asText());
-    } catch (Exception e) {
-      return false;
+      return null;
     }
   }
 
