@@ -11,7 +11,7 @@ let lockTimer = null;
 function allowed(page, user) {
   const rs = roles(user);
   if (page === 'agent.html') return rs.includes('agent') && Boolean(user.agentId);
-  if (page === 'wallboard.html' || page === 'testcall.html') return rs.includes('supervisor') || rs.includes('admin');
+  if (page === 'wallboard.html' || page === 'testcall.html' || page === 'statistics.html') return rs.includes('supervisor') || rs.includes('admin');
   return false;
 }
 

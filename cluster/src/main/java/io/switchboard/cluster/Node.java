@@ -1,5 +1,15 @@
 package io.switchboard.cluster;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.core.report.ReportScheduler;
+import io.switchboard.http.report.SmtpReportDelivery;
+import io.switchboard.persistence.statistics.ReadSide;
+import io.switchboard.persistence.statistics.StatisticsProjections;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+
 import com.typesafe.config.Config;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.user.LoginSession;
@@ -55,7 +65,19 @@ public final class Node implements AutoCloseable {
       Engine engine = Engine.start(system, clock);
       Users.init(system, clock, engine.context().settings().snapshotEvery());
       LoginSession.init(system, clock);
-      Edge edge = new Edge(system, engine, config, clock);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      ReadSide readSide = ReadSide.open(config);
+      CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "read-side-pool",
+          () -> {
+            readSide.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+      StatisticsProjections statistics = StatisticsProjections.start(system, readSide,
+          engine.context().settings().timeZone(), clock, engine.context().settings().tagSlices(), metrics);
+      Edge edge = new Edge(system, engine, config, clock, statistics, metrics);
+      edge.reportSubscriptions(ReportScheduler.init(system, clock, engine.context().settings().timeZone(),
+          config.getDuration("switchboard.reports.send-delay"), config.getDuration("switchboard.reports.tick-interval"),
+          new SmtpReportDelivery(system, edge.reportRenderer())));
       if (config.getBoolean("switchboard.demo-data")) new DemoData(system, engine, edge.authenticator().hasher()).loadIfEmpty();
       new BootstrapAdmin(system, edge.authenticator().hasher())
           .createIfNoUsers(config.getString("switchboard.auth.bootstrap-admin-password"));

@@ -91,6 +91,47 @@ class BrowserTest {
           .as("desktop-flow.mjs against " + baseUrl + " failed (screenshots in " + artifacts + "); its last output:\n"
               + flow.tail())
           .isZero();
+
+      // The supervisor's statistics page shows the projected day: the calls just answered.
+      long answered = answeredToday(baseUrl);
+      Result stats = run(List.of(node.toString(), "statistics-flow.mjs"), scripts,
+          Map.of("BASE_URL", baseUrl,
+              "ARTIFACTS_DIR", artifacts.toString(),
+              "EXPECT_ANSWERED", Long.toString(answered),
+              "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+          FLOW_LIMIT, "browser");
+      assertThat(stats.exit())
+          .as("statistics-flow.mjs against " + baseUrl + " failed (screenshots in " + artifacts + "); its last output:\n"
+              + stats.tail())
+          .isZero();
+    }
+  }
+
+  /** Today's answered calls over all queues, as the statistics API has them once the read side caught up. */
+  private static long answeredToday(String baseUrl) throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + "/api/v1/session"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"demo-admin\"}"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String token = json.readTree(login.body()).get("token").asText();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      var status = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(baseUrl + "/api/v1/statistics/status")).header("Authorization", "Bearer " + token).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      long pending = 0;
+      for (var p : status.get("projections")) pending += p.get("pendingEvents").asLong();
+      var day = json.readTree(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                  baseUrl + "/api/v1/statistics/intervals?dimension=queue&granularity=day"))
+              .header("Authorization", "Bearer " + token).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      long answered = day.at("/total/counts/answered").asLong();
+      if (pending == 0 && answered > 0) return answered;
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("the statistics never showed the answered calls: " + status + " " + day);
+      Thread.sleep(300);
     }
   }
 

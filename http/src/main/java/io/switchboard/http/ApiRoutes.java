@@ -100,6 +100,11 @@ public abstract class ApiRoutes extends AllDirectives {
     return complete(StatusCodes.OK, body, Jackson.marshaller(json));
   }
 
+  /** Unknown, or outside the caller's scope: both answer the same, so scope leaks nothing. */
+  protected Route notFound(String what) {
+    return error(ApiError.of(StatusCodes.NOT_FOUND, "unknown " + what, null));
+  }
+
   protected Route error(ApiError e) {
     return complete(StatusCodes.get(e.status()), e, Jackson.marshaller(json));
   }

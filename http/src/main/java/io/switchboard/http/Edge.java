@@ -1,9 +1,14 @@
 package io.switchboard.http;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.http.statistics.StatisticsApi;
+import io.switchboard.persistence.statistics.StatisticsProjections;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.EngineSettings;
+import io.switchboard.core.report.ReportScheduler;
 import io.switchboard.core.user.Role;
 import io.switchboard.http.admin.AdminApi;
 import io.switchboard.http.agent.AgentConnection;
@@ -15,6 +20,7 @@ import io.switchboard.http.auth.Principal;
 import io.switchboard.http.auth.SecuredRoutes;
 import io.switchboard.http.directory.DirectoryCache;
 import io.switchboard.http.engine.EngineApi;
+import io.switchboard.http.report.ReportApi;
 import io.switchboard.http.wallboard.WallboardHub;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,21 +64,39 @@ public final class Edge extends SecuredRoutes {
   private final ActorRef<WallboardHub.Command> wallboards;
   private final AgentConnection.Deps agentDeps;
   private final DirectoryCache directory;
+  /** Set once the node runs the report scheduler; null: report subscriptions answer 503. */
+  private volatile ReportApi reportApi;
+  private final StatisticsApi statisticsApi;
+  private final PrometheusMeterRegistry metrics;
 
   public record Login(String username, String password) {}
 
   public Edge(ActorSystem<?> system, Engine engine, Config config, Clock clock) {
-    this(system, engine, config, clock, JsonMapper.create());
+    this(system, engine, config, clock, null, null);
   }
 
-  private Edge(ActorSystem<?> system, Engine engine, Config config, Clock clock, ObjectMapper json) {
+  /**
+   * With the statistics read side ({@code statistics} null: this node answers statistics with
+   * 503) and a Prometheus registry for {@code /metrics} (null: none).
+   */
+  public Edge(ActorSystem<?> system, Engine engine, Config config, Clock clock, StatisticsProjections statistics,
+      PrometheusMeterRegistry metrics) {
+    this(system, engine, config, clock, JsonMapper.create(), statistics, metrics);
+  }
+
+  private Edge(ActorSystem<?> system, Engine engine, Config config, Clock clock, ObjectMapper json,
+      StatisticsProjections statistics, PrometheusMeterRegistry metrics) {
     super(system, json, config.getDuration("switchboard.http.ask-timeout"), authenticator(system, config, clock));
+    this.metrics = metrics;
     this.directory = new DirectoryCache(system, engine, timeout);
+    this.statisticsApi = statistics == null ? null
+        : new StatisticsApi(system, json, timeout, auth, directory, statistics, clock);
     this.engineApi = new EngineApi(system, engine, json, timeout);
     this.feeds = system.systemActorOf(AgentFeeds.create(engine.notifications()), "agent-feeds", Props.empty());
     EngineSettings settings = engine.context().settings();
     this.wallboards = system.systemActorOf(
-        WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout, auth::stillValid), "wallboards",
+        WallboardHub.create(engine, directory, json, clock, settings.timeZone(), timeout, auth::stillValid,
+            statisticsApi == null ? null : statisticsApi::todayByQueue), "wallboards",
         Props.empty());
     this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory, this::directoryChanged);
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
@@ -87,6 +111,25 @@ public final class Edge extends SecuredRoutes {
 
   public Authenticator authenticator() {
     return auth;
+  }
+
+  /** Serves {@code /api/v1/report-subscriptions} through the scheduler ({@code ReportScheduler.init}). */
+  /** Mailed reports from this node's statistics read side; null when it has none. */
+  public io.switchboard.http.report.ReportRenderer reportRenderer() {
+    if (statisticsApi == null) return null;
+    return new io.switchboard.http.report.StatisticsReportRenderer(statisticsApi.reader(),
+        () -> directory.plan().toCompletableFuture().join());
+  }
+
+  public void reportSubscriptions(ActorRef<ReportScheduler.Command> scheduler) {
+    this.reportApi = new ReportApi(system, json, timeout, auth, directory, scheduler);
+  }
+
+  private Route reports(Principal p) {
+    ReportApi api = reportApi;
+    if (api != null) return api.routes(p);
+    return pathPrefix("report-subscriptions", () -> error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE,
+        "report subscriptions are not running on this node", null)));
   }
 
   /** The directory was written around the API (demo data, an import): read it again now. */
@@ -109,9 +152,24 @@ public final class Edge extends SecuredRoutes {
                     path("session", () -> handleRejections(rejections(), this::session)),
                     path(PathMatchers.segment("agent").slash("ws"), () -> authenticated(this::agentSocket)),
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
-                    authenticated(adminApi::routes))))),
+                    authenticated(p -> concat(statistics(p), reports(p), adminApi.routes(p))))))),
+            path("metrics", () -> get(this::metrics)),
+            pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),
             getFromResourceDirectory("web")))));
+  }
+
+  private Route statistics(Principal p) {
+    if (statisticsApi != null) return statisticsApi.routes(p);
+    return pathPrefix("statistics", () -> error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE,
+        "statistics are not running on this node", null)));
+  }
+
+  /** Prometheus text format: projection lag and whatever else is registered. */
+  private Route metrics() {
+    if (metrics == null) return notFound("metrics: none are kept on this node");
+    return complete(org.apache.pekko.http.javadsl.model.HttpEntities.create(
+        org.apache.pekko.http.javadsl.model.ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()));
   }
 
   // ---------------------------------------------------------------- sessions

@@ -1,5 +1,11 @@
 package io.switchboard.http;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.persistence.statistics.ReadSide;
+import io.switchboard.persistence.statistics.StatisticsProjections;
+import io.switchboard.persistence.testkit.TestDatabases;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +71,11 @@ public final class EdgeFixture implements AutoCloseable {
 
   /** The test config, with {@code overrides} (HOCON) on top. */
   public static Config config(String overrides) {
+    return edgeSettings(overrides).withFallback(EngineHarness.inMemoryConfig());
+  }
+
+  /** What the edge tests set, on top of nothing: the journal is chosen by the caller. */
+  private static Config edgeSettings(String overrides) {
     return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.parseString("""
             # The harness checks every message through serialization; the edge's own actors
             # (sockets, feeds, wallboard hub) only ever talk within the node.
@@ -80,17 +91,28 @@ public final class EdgeFixture implements AutoCloseable {
               secure-cookie = off
               bootstrap-admin-password = ""
             }
-            """))
-        .withFallback(EngineHarness.inMemoryConfig());
+            """));
   }
 
-  private EdgeFixture(String name, String overrides) throws Exception {
-    Config config = config(overrides);
+  public final ReadSide readSide;
+
+  private EdgeFixture(String name, String overrides, boolean statistics) throws Exception {
+    Config config = statistics ? statisticsConfig(name, overrides) : config(overrides);
     h = EngineHarness.start(name, config);
     system = h.kit.system();
     Users.init(system, Clock.systemUTC(), 100);
     LoginSession.init(system, Clock.systemUTC());
-    edge = new Edge(system, h.engine, config, Clock.systemUTC());
+    if (statistics) {
+      readSide = ReadSide.open(config);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      StatisticsProjections projections = StatisticsProjections.start(system, readSide,
+          h.engine.context().settings().timeZone(), Clock.systemUTC(), h.engine.context().settings().tagSlices(),
+          registry);
+      edge = new Edge(system, h.engine, config, Clock.systemUTC(), projections, registry);
+    } else {
+      readSide = null;
+      edge = new Edge(system, h.engine, config, Clock.systemUTC());
+    }
     binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(edge.routes())
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     port = binding.localAddress().getPort();
@@ -100,9 +122,25 @@ public final class EdgeFixture implements AutoCloseable {
     return start(name, "");
   }
 
+  /** The test config on a real H2 database (journal and statistics read side) in a temp folder. */
+  private static Config statisticsConfig(String name, String overrides) throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("switchboard-edge");
+    return TestDatabases.engineOn(TestDatabases.h2(dir, name),
+        edgeSettings(overrides).withFallback(EngineHarness.baseConfig()));
+  }
+
+  /** An edge whose node runs the statistics projections on H2, as a real node does. */
+  public static EdgeFixture startWithStatistics(String name) {
+    try {
+      return new EdgeFixture(name, "", true);
+    } catch (Exception e) {
+      throw new IllegalStateException("the edge did not start", e);
+    }
+  }
+
   public static EdgeFixture start(String name, String overrides) {
     try {
-      return new EdgeFixture(name, overrides);
+      return new EdgeFixture(name, overrides, false);
     } catch (Exception e) {
       throw new IllegalStateException("the edge did not start", e);
     }
@@ -117,6 +155,7 @@ public final class EdgeFixture implements AutoCloseable {
       // shutting down anyway
     }
     h.close();
+    if (readSide != null) readSide.close();
   }
 
   public String origin() {

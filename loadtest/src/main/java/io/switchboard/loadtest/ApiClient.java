@@ -63,8 +63,9 @@ final class ApiClient implements AutoCloseable {
     return http;
   }
 
+  /** A path of the engine API v0, or (starting with /api/) any path of the node's API. */
   URI uri(String path) {
-    return URI.create(base + path);
+    return URI.create((path.startsWith("/api/") ? origin : base) + path);
   }
 
   /**

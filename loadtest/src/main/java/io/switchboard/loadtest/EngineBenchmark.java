@@ -279,12 +279,16 @@ public final class EngineBenchmark {
     if (inj.selfCpuWarm >= 0 && inj.selfCpuEnd >= 0 && cpuWindow > 0)
       r.runnerCpuCores = (inj.selfCpuEnd - inj.selfCpuWarm) / 1e9 / cpuWindow;
 
+    // The statistics read side's lag over (about) the last minute of arrivals.
+    projectionLag(r, "at the end of arrivals");
+
     // (f) drain, then ask about every call without an outcome
     long drainStart = System.nanoTime();
     long pending = drain();
     r.drainSeconds = (System.nanoTime() - drainStart) / 1e9;
     out.printf("drained in %.1f s (%d calls still without an outcome)%n", r.drainSeconds, pending);
     checkUnfinished(r);
+    projectionCatchUp(r);
 
     // figures
     r.injected = injected.sum();
@@ -742,6 +746,46 @@ public final class EngineBenchmark {
         }
       }
     });
+  }
+
+  /** Reads the node's statistics status: lag p50/p99 of its projections and events not yet projected. */
+  private void projectionLag(Report r, String when) {
+    try {
+      ApiClient.Response s = setupApi.send("GET", "/api/v1/statistics/status", null).get(10, TimeUnit.SECONDS);
+      if (!s.ok()) {
+        out.printf("statistics status %s: %d %s%n", when, s.status(), s.error());
+        return;
+      }
+      long pending = 0;
+      for (var p : s.body().get("projections")) pending += p.get("pendingEvents").asLong();
+      r.projectionLagP50Ms = s.body().at("/lag/p50Millis").asDouble(Double.NaN);
+      r.projectionLagP99Ms = s.body().at("/lag/p99Millis").asDouble(Double.NaN);
+      out.printf("projection lag %s: p50 %.0f ms, p99 %.0f ms, %d events not yet projected%n", when,
+          r.projectionLagP50Ms, r.projectionLagP99Ms, pending);
+    } catch (Exception e) {
+      out.println("statistics status " + when + " not read: " + e);
+    }
+  }
+
+  /** After the drain: how long until the read side has every event. */
+  private void projectionCatchUp(Report r) throws InterruptedException {
+    long t0 = System.nanoTime();
+    while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(120)) {
+      try {
+        ApiClient.Response s = setupApi.send("GET", "/api/v1/statistics/status", null).get(10, TimeUnit.SECONDS);
+        long pending = 0;
+        for (var p : s.body().get("projections")) pending += p.get("pendingEvents").asLong();
+        if (s.ok() && pending == 0) {
+          r.projectionCatchUpSeconds = (System.nanoTime() - t0) / 1e9;
+          out.printf("read side complete %.1f s after the drain%n", r.projectionCatchUpSeconds);
+          return;
+        }
+      } catch (Exception e) {
+        out.println("statistics status not read: " + e);
+      }
+      Thread.sleep(500);
+    }
+    out.println("read side still behind 120 s after the drain");
   }
 
   /** Waits until every injected call has an outcome, or --drain seconds; returns those without. */

@@ -40,6 +40,9 @@ public final class Report {
   long lost;
   final List<String> lostSamples = new ArrayList<>();
   double drainSeconds;
+  double projectionLagP50Ms = Double.NaN;
+  double projectionLagP99Ms = Double.NaN;
+  double projectionCatchUpSeconds = Double.NaN;
 
   // agents
   long offers;
@@ -138,6 +141,8 @@ public final class Report {
         offersWithdrawn);
     line(b, "  POST /calls  round trip p50 %s / p99 %s / max %s ms (%d after warm-up)", ms(postP50Ms), ms(postP99Ms),
         ms(postMaxMs), postMeasured);
+    line(b, "  statistics   projection lag p50 %s / p99 %s ms (about the last minute of arrivals); read side complete %s s after the drain",
+        ms(projectionLagP50Ms), ms(projectionLagP99Ms), ms(projectionCatchUpSeconds));
     line(b, "  events       %d received%s", events, eventStreamError == null ? "" : "; STREAM FAILED: " + eventStreamError);
     line(b, "  node         heap after full GC %s, CPU %s cores (steady window); runner CPU %s cores",
         mb(heapAfterGcBytes), cores(nodeCpuCores), cores(runnerCpuCores));

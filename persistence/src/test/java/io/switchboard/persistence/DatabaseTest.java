@@ -14,17 +14,19 @@ class DatabaseTest {
   @TempDir Path dir;
 
   @Test
-  void migrationsCreateTheJournalTablesOnceAndAreSafeToRunAgain() throws Exception {
+  void migrationsCreateTheJournalAndReadSideTablesOnceAndAreSafeToRunAgain() throws Exception {
     for (var config : java.util.List.of(TestDatabases.h2(dir, "schema"), TestDatabases.postgres("schema_check"))) {
       Database db = Database.fromConfig(config.withFallback(ConfigFactory.load()).resolve());
-      assertThat(db.migrate().migrationsExecuted).isEqualTo(1);
+      assertThat(db.migrate().migrationsExecuted).isEqualTo(2);
       assertThat(db.migrate().migrationsExecuted).isZero();
       var c = config.resolve().getConfig(Database.CONFIG_PATH);
       try (var conn = DriverManager.getConnection(c.getString("url"), c.getString("user"), c.getString("password"));
           ResultSet tables = conn.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
         java.util.Set<String> names = new java.util.HashSet<>();
         while (tables.next()) names.add(tables.getString("TABLE_NAME").toLowerCase());
-        assertThat(names).contains("event_journal", "event_tag", "snapshot", "durable_state");
+        assertThat(names).contains("event_journal", "event_tag", "snapshot", "durable_state",
+            "pekko_projection_offset_store", "pekko_projection_management", "stat_call_log", "stat_call_offer",
+            "stat_interval", "stat_pause_interval", "stat_agent_state", "stat_billing");
       }
     }
   }

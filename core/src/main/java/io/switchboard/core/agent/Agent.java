@@ -63,7 +63,7 @@ public final class Agent
       EntityTypeKey.create(Command.class, "Agent");
 
   static final String MISSED_OFFER = "missed offer";
-  static final String AFTER_LOGIN = "after login";
+  public static final String AFTER_LOGIN = "after login";
   public static final String NO_CONNECTION = "no-connection";
 
   // ---------------------------------------------------------------- commands

@@ -97,6 +97,11 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public static EngineHarness start(String name, Config config) {
+    return start(name, config, Clock.systemUTC());
+  }
+
+  /** With the engine on {@code clock} (a {@link TestClock} for days of traffic in seconds). */
+  public static EngineHarness start(String name, Config config, Clock clock) {
     ActorTestKit kit = ActorTestKit.create(name, config);
     Cluster cluster = Cluster.get(kit.system());
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -105,7 +110,7 @@ public final class EngineHarness implements AutoCloseable {
       assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
       return null;
     });
-    Engine engine = Engine.start(kit.system(), Clock.systemUTC());
+    Engine engine = Engine.start(kit.system(), clock);
     TestProbe<Notification> notifications = kit.createTestProbe(Notification.class);
     engine.notifications().tell(Topic.subscribe(notifications.ref()));
     return new EngineHarness(kit, engine, notifications);

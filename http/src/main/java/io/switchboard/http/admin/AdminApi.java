@@ -597,10 +597,6 @@ public final class AdminApi extends SecuredRoutes {
     return error(ApiError.of(StatusCodes.CONFLICT, message, null));
   }
 
-  private Route notFound(String what) {
-    return error(ApiError.of(StatusCodes.NOT_FOUND, "unknown " + what, null));
-  }
-
   private Route outOfScope(String what) {
     return forbidden(what + " is outside the answering points you may manage");
   }

@@ -17,6 +17,8 @@ import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueFigures;
 import io.switchboard.core.queue.QueueId;
 import io.switchboard.core.queue.TodayFigures;
+import io.switchboard.core.statistics.IntervalCounts;
+import io.switchboard.core.statistics.Metrics;
 import io.switchboard.http.auth.Principal;
 import io.switchboard.http.directory.DirectoryCache;
 import java.time.Clock;
@@ -78,16 +80,30 @@ public final class WallboardHub {
 
   private record Reread() implements Command {}
 
+  private record ReadToday() implements Command {}
+
+  private record TodayRead(Map<String, IntervalCounts> byQueue) implements Command {}
+
+  /** Today's projected sums per queue id, read from the statistics read side. */
+  public interface TodaySource {
+    CompletionStage<Map<String, IntervalCounts>> todayByQueue(Instant now);
+  }
+
   public sealed interface Out {}
 
   public record Frame(String json) implements Out {}
 
   public record Close() implements Out {}
 
+  /**
+   * @param today where "today" comes from: the statistics projections (so the board agrees with
+   *     the reports and survives restarts), or null for the queues' own day counts.
+   */
   public static Behavior<Command> create(Engine engine, DirectoryCache directory, ObjectMapper json, Clock clock,
-      ZoneId zone, Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid) {
+      ZoneId zone, Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid, TodaySource today) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      WallboardHub hub = new WallboardHub(engine, directory, json, clock, zone, askTimeout, sessionValid, ctx);
+      WallboardHub hub = new WallboardHub(engine, directory, json, clock, zone, askTimeout, sessionValid, ctx, today);
+      if (today != null) timers.startTimerWithFixedDelay(new ReadToday(), READ_TODAY_EVERY);
       engine.notifications().tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Changed::new)));
       timers.startTimerWithFixedDelay(new Push(), PUSH_EVERY);
       timers.startTimerWithFixedDelay(new Reread(), REREAD_DIRECTORY);
@@ -115,10 +131,16 @@ public final class WallboardHub {
   private final Map<ActorRef<Out>, Principal> viewers = new HashMap<>();
   /** Queue and agent ids whose first read is in flight. */
   private final Set<Object> reading = new HashSet<>();
+  private final TodaySource todaySource;
+  private Map<String, IntervalCounts> todayByQueue = Map.of();
+  private boolean readingToday;
+  private static final Duration READ_TODAY_EVERY = Duration.ofSeconds(1);
   private static final int MAX_READS = 500;
 
   private WallboardHub(Engine engine, DirectoryCache directory, ObjectMapper json, Clock clock, ZoneId zone,
-      Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid, ActorContext<Command> ctx) {
+      Duration askTimeout, Function<String, CompletionStage<Boolean>> sessionValid, ActorContext<Command> ctx,
+      TodaySource todaySource) {
+    this.todaySource = todaySource;
     this.sessionValid = sessionValid;
     this.engine = engine;
     this.directory = directory;
@@ -186,7 +208,25 @@ public final class WallboardHub {
           return Behaviors.same();
         })
         .onMessage(Push.class, p -> push())
+        .onMessage(ReadToday.class, r -> readToday())
+        .onMessage(TodayRead.class, this::onToday)
         .build();
+  }
+
+  private Behavior<Command> readToday() {
+    if (readingToday) return Behaviors.same();
+    readingToday = true;
+    ctx.pipeToSelf(todaySource.todayByQueue(clock.instant()), (m, t) -> new TodayRead(m));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onToday(TodayRead r) {
+    readingToday = false;
+    if (r.byQueue() == null) return Behaviors.same(); // the read side is unreachable: keep the last
+    for (QueueId q : queues.keySet())
+      if (!java.util.Objects.equals(r.byQueue().get(q.value()), todayByQueue.get(q.value()))) dirtyQueues.add(q);
+    todayByQueue = r.byQueue();
+    return Behaviors.same();
   }
 
   private Behavior<Command> onPlan(PlanRead r) {
@@ -356,6 +396,20 @@ public final class WallboardHub {
         .put("serviceLevelTargetPercent", f.serviceLevelTargetPercent());
     today.put("serviceLevelPercent", t.serviceLevelPercent());
     today.put("asaSeconds", t.asaSeconds());
+    if (todaySource != null) {
+      // The statistics projections' figures, by the formulas of METRICS.md.
+      IntervalCounts day = todayByQueue.getOrDefault(id.value(), IntervalCounts.ZERO);
+      Metrics m = Metrics.of(day);
+      today.put("offered", day.offered())
+          .put("answered", day.answered())
+          .put("abandoned", day.abandoned())
+          .put("shortAbandoned", day.shortAbandoned())
+          .put("answeredWithinThreshold", day.answeredWithinThreshold())
+          .put("overflowed", day.flowOuts())
+          .put("source", "statistics");
+      today.put("serviceLevelPercent", m.serviceLevel());
+      today.put("asaSeconds", m.asaSeconds());
+    }
     return n;
   }
 

@@ -42,8 +42,9 @@ public final class TestDatabases {
       try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE \"" + database + "\"");
       }
-      return jdbc("slick.jdbc.PostgresProfile$", "org.postgresql.Driver",
-          postgres.getJdbcUrl("postgres", database), "postgres", "postgres");
+      return ConfigFactory.parseMap(Map.of("pekko.projection.jdbc.dialect", "postgres-dialect"))
+          .withFallback(jdbc("slick.jdbc.PostgresProfile$", "org.postgresql.Driver",
+              postgres.getJdbcUrl("postgres", database), "postgres", "postgres"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (java.sql.SQLException e) {

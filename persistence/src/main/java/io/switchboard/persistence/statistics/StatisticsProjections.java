@@ -1,0 +1,203 @@
+package io.switchboard.persistence.statistics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.call.CallSession;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.ProjectionManagement;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The statistics read side: one projection per journal tag slice of call sessions and of
+ * agents, run as sharded daemon processes so the slices spread over the cluster's nodes. Each
+ * batch of events and its offset commit in one transaction (exactly once).
+ */
+public final class StatisticsProjections {
+  public static final String CALLS = "statistics-calls";
+  public static final String AGENTS = "statistics-agents";
+  static final List<String> READ_TABLES = List.of("stat_call_log", "stat_call_offer", "stat_interval",
+      "stat_pause_interval", "stat_agent_state", "stat_billing");
+
+  private final ActorSystem<?> system;
+  private final ReadSide readSide;
+  private final ZoneId zone;
+  private final Clock clock;
+  private final int slices;
+  private final Timer lagTimer;
+  private final Map<String, Long> lastLagMillis = new ConcurrentHashMap<>();
+
+  private StatisticsProjections(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock, int slices,
+      MeterRegistry registry) {
+    this.system = system;
+    this.readSide = readSide;
+    this.zone = zone;
+    this.clock = clock;
+    this.slices = slices;
+    this.lagTimer = Timer.builder("switchboard.projection.lag")
+        .description("from an event's write to its commit in the statistics read side")
+        .publishPercentiles(0.5, 0.99)
+        .distributionStatisticExpiry(Duration.ofMinutes(1))
+        .register(registry);
+  }
+
+  /** Starts the projections on this node (each slice runs on one node of the cluster). */
+  public static StatisticsProjections start(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock,
+      int slices, MeterRegistry registry) {
+    StatisticsProjections p = new StatisticsProjections(system, readSide, zone, clock, slices, registry);
+    p.init(CALLS, "call", i -> p.callProjection(i));
+    p.init(AGENTS, "agent", i -> p.agentProjection(i));
+    return p;
+  }
+
+  private void init(String name, String entityType, IntFunction<Projection<?>> projection) {
+    ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, name, slices,
+        i -> ProjectionBehavior.create(projection.apply(i)), ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  public List<ProjectionId> projectionIds() {
+    List<ProjectionId> ids = new ArrayList<>();
+    for (int i = 0; i < slices; i++) {
+      ids.add(ProjectionId.of(CALLS, "call-" + i));
+      ids.add(ProjectionId.of(AGENTS, "agent-" + i));
+    }
+    return ids;
+  }
+
+  private Projection<EventEnvelope<CallSession.Event>> callProjection(int slice) {
+    String tag = "call-" + slice;
+    return JdbcProjection.groupedWithin(ProjectionId.of(CALLS, tag),
+            EventSourcedProvider.<CallSession.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+            readSide::session, () -> new Batches<CallSession.Event>(tag) {
+              @Override
+              void fold(Connection c, List<EventEnvelope<CallSession.Event>> envelopes) throws SQLException {
+                Tally tally = new Tally();
+                CallStatistics calls = new CallStatistics(zone, tally);
+                for (EventEnvelope<CallSession.Event> e : envelopes) calls.apply(c, entityId(e), e.event());
+                calls.write(c);
+                tally.write(c, readSide.postgres(), tag);
+              }
+            }, system)
+        .withGroup(500, Duration.ofMillis(100));
+  }
+
+  private Projection<EventEnvelope<Agent.Event>> agentProjection(int slice) {
+    String tag = "agent-" + slice;
+    return JdbcProjection.groupedWithin(ProjectionId.of(AGENTS, tag),
+            EventSourcedProvider.<Agent.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+            readSide::session, () -> new Batches<Agent.Event>(tag) {
+              @Override
+              void fold(Connection c, List<EventEnvelope<Agent.Event>> envelopes) throws SQLException {
+                Tally tally = new Tally();
+                AgentStatistics agents = new AgentStatistics(tally);
+                for (EventEnvelope<Agent.Event> e : envelopes) agents.apply(c, entityId(e), e.event());
+                agents.write(c);
+                tally.write(c, readSide.postgres(), tag);
+              }
+            }, system)
+        .withGroup(500, Duration.ofMillis(100));
+  }
+
+  /** The entity id of a persistence id "Type|id". */
+  static String entityId(EventEnvelope<?> e) {
+    String pid = e.persistenceId();
+    return pid.substring(pid.indexOf('|') + 1);
+  }
+
+  private abstract class Batches<E> extends JdbcHandler<List<EventEnvelope<E>>, ReadSideSession> {
+    private final String key;
+
+    Batches(String key) {
+      this.key = key;
+    }
+
+    abstract void fold(Connection c, List<EventEnvelope<E>> envelopes) throws SQLException;
+
+    @Override
+    public void process(ReadSideSession session, List<EventEnvelope<E>> envelopes) throws Exception {
+      session.withConnection(c -> {
+        fold(c, envelopes);
+        return null;
+      });
+      // Measured before the commit that follows; the commit itself is milliseconds.
+      long lag = Math.max(0, clock.millis() - envelopes.get(envelopes.size() - 1).timestamp());
+      lagTimer.record(lag, TimeUnit.MILLISECONDS);
+      lastLagMillis.put(key, lag);
+    }
+  }
+
+  /** The lag of the last batch of each projection slice, in milliseconds. */
+  public Map<String, Long> lastLagMillis() {
+    return Map.copyOf(lastLagMillis);
+  }
+
+  public Timer lagTimer() {
+    return lagTimer;
+  }
+
+  /**
+   * Drops the read side and replays it from the journal: every slice is paused, the tables and
+   * offsets are emptied in one transaction, and the slices resume from the first event.
+   */
+  public CompletionStage<Done> rebuild() {
+    ProjectionManagement management = ProjectionManagement.get(system);
+    List<ProjectionId> ids = projectionIds();
+    return all(ids.stream().map(management::pause).toList())
+        .thenApplyAsync(done -> {
+          truncate();
+          return Done.getInstance();
+        }, system.executionContext())
+        .thenCompose(done -> all(ids.stream().map(management::resume).toList()));
+  }
+
+  private void truncate() {
+    try (Connection c = readSide.connection(); Statement s = c.createStatement()) {
+      for (String table : READ_TABLES) s.executeUpdate("DELETE FROM " + table);
+      s.executeUpdate("DELETE FROM \"pekko_projection_offset_store\" WHERE \"projection_name\" IN ('"
+          + CALLS + "', '" + AGENTS + "')");
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not empty the statistics read side: " + e.getMessage(), e);
+    }
+  }
+
+  private static CompletionStage<Done> all(List<CompletionStage<Done>> stages) {
+    return CompletableFuture.allOf(stages.stream().map(CompletionStage::toCompletableFuture)
+            .toArray(CompletableFuture[]::new))
+        .thenApply(v -> Done.getInstance());
+  }
+
+  public ReadSide readSide() {
+    return readSide;
+  }
+
+  public ZoneId zone() {
+    return zone;
+  }
+}

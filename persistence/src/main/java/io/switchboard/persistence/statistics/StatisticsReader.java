@@ -1,0 +1,284 @@
+package io.switchboard.persistence.statistics;
+
+import io.switchboard.core.statistics.IntervalCounts;
+import io.switchboard.core.statistics.Intervals;
+import io.switchboard.core.statistics.Intervals.Granularity;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Queries of the statistics read side. A {@code null} collection of keys means "all"; an empty
+ * one means "none" (a scoped user who may see nothing gets nothing, not everything).
+ */
+public final class StatisticsReader {
+  private final ReadSide readSide;
+  private final ZoneId zone;
+
+  public StatisticsReader(ReadSide readSide, ZoneId zone) {
+    this.readSide = readSide;
+    this.zone = zone;
+  }
+
+  public ZoneId zone() {
+    return zone;
+  }
+
+  public record IntervalRow(String dimension, String key, Instant periodStart, IntervalCounts counts) {}
+
+  public record PauseRow(String agent, Instant periodStart, String reason, long millis) {}
+
+  public record BillingRow(String answeringPoint, LocalDate periodStart, long answeredVoice, long answeredChat,
+      long answeredEmail, long answeredSms, long answeredSocial, long messagesTaken, long transferredCalls,
+      long smsSent) {
+
+    BillingRow plus(BillingRow o) {
+      return new BillingRow(answeringPoint, periodStart, answeredVoice + o.answeredVoice,
+          answeredChat + o.answeredChat, answeredEmail + o.answeredEmail, answeredSms + o.answeredSms,
+          answeredSocial + o.answeredSocial, messagesTaken + o.messagesTaken, transferredCalls + o.transferredCalls,
+          smsSent + o.smsSent);
+    }
+  }
+
+  public record CallLogEntry(String callId, String channel, String dialledNumber, String callerNumber,
+      String answeringPoint, String company, String firstQueue, String queue, String queues, int priority,
+      String phase, String outcome, Instant arrivedAt, Instant virtualStartAt, Instant enqueuedAt,
+      Instant answeredAt, Instant abandonedAt, Instant flowOutAt, Instant endedAt, Instant completedAt,
+      String agent, String agents, int offers, String endedBy, String abandonedPhase, Long waitMs, Long talkMs,
+      Long holdMs, Long wrapUpMs, Long serviceLevelThresholdMs, Long shortAbandonThresholdMs, String closedAction,
+      String classification) {}
+
+  /** Which calls: arrived in [from, to), optionally of one queue (any visited), agent, company, point. */
+  public record CallFilter(Instant from, Instant to, String queue, String agent, String company,
+      String answeringPoint, Collection<String> answeringPointScope, int limit) {}
+
+  public record ProjectionStatus(String projection, String key, Long offset, long pendingEvents,
+      Long lastLagMillis) {}
+
+  // ---------------------------------------------------------------- intervals
+
+  /** Rows of one dimension in [from, to), summed per key and period of the granularity. */
+  public List<IntervalRow> intervals(Dimension d, Collection<String> keys, Instant from, Instant to, Granularity g) {
+    if (keys != null && keys.isEmpty()) return List.of();
+    String sql = "SELECT dimension_key, interval_start, " + String.join(", ", Tally.COLUMNS)
+        + " FROM stat_interval WHERE dimension = ? AND interval_start >= ? AND interval_start < ?" + in("dimension_key", keys)
+        + " ORDER BY dimension_key, interval_start";
+    Map<String, Map<Instant, IntervalCounts>> sums = new TreeMap<>();
+    query(sql, ps -> {
+      ps.setString(1, d.wire());
+      ps.setLong(2, from.toEpochMilli());
+      ps.setLong(3, to.toEpochMilli());
+      bind(ps, 4, keys);
+    }, rs -> {
+      long[] v = new long[Tally.COLUMNS.size()];
+      for (int i = 0; i < v.length; i++) v[i] = rs.getLong(3 + i);
+      Instant period = g.periodStart(Instant.ofEpochMilli(rs.getLong(2)), zone);
+      sums.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+          .merge(period, IntervalCounts.of(v), IntervalCounts::plus);
+    });
+    List<IntervalRow> rows = new ArrayList<>();
+    sums.forEach((key, periods) -> periods.forEach((p, c) -> rows.add(new IntervalRow(d.wire(), key, p, c))));
+    return rows;
+  }
+
+  public static IntervalCounts total(List<IntervalRow> rows) {
+    return rows.stream().map(IntervalRow::counts).reduce(IntervalCounts.ZERO, IntervalCounts::plus);
+  }
+
+  /** Today's sums (in the centre's time zone) per key of one dimension. */
+  public Map<String, IntervalCounts> today(Dimension d, Instant now) {
+    Instant from = Intervals.day(now, zone).atStartOfDay(zone).toInstant();
+    Instant to = Intervals.day(now, zone).plusDays(1).atStartOfDay(zone).toInstant();
+    Map<String, IntervalCounts> byKey = new TreeMap<>();
+    for (IntervalRow r : intervals(d, null, from, to, Granularity.DAY)) byKey.merge(r.key(), r.counts(), IntervalCounts::plus);
+    return byKey;
+  }
+
+  public List<PauseRow> pauses(Collection<String> agents, Instant from, Instant to, Granularity g) {
+    if (agents != null && agents.isEmpty()) return List.of();
+    Map<List<Object>, long[]> sums = new TreeMap<>((a, b) -> {
+      for (int i = 0; i < a.size(); i++) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        int c = ((Comparable) a.get(i)).compareTo(b.get(i));
+        if (c != 0) return c;
+      }
+      return 0;
+    });
+    query("SELECT agent, interval_start, reason, paused_ms FROM stat_pause_interval"
+            + " WHERE interval_start >= ? AND interval_start < ?" + in("agent", agents),
+        ps -> {
+          ps.setLong(1, from.toEpochMilli());
+          ps.setLong(2, to.toEpochMilli());
+          bind(ps, 3, agents);
+        },
+        rs -> sums.computeIfAbsent(List.of(rs.getString(1),
+                g.periodStart(Instant.ofEpochMilli(rs.getLong(2)), zone), rs.getString(3)), k -> new long[1])[0] +=
+            rs.getLong(4));
+    List<PauseRow> rows = new ArrayList<>();
+    sums.forEach((k, v) -> rows.add(new PauseRow((String) k.get(0), (Instant) k.get(1), (String) k.get(2), v[0])));
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- billing
+
+  /** Billing counters per answering point and day (or month) in [from, to). */
+  public List<BillingRow> billing(Collection<String> answeringPoints, LocalDate from, LocalDate to, boolean monthly) {
+    if (answeringPoints != null && answeringPoints.isEmpty()) return List.of();
+    Map<String, Map<LocalDate, BillingRow>> sums = new TreeMap<>();
+    query("SELECT answering_point, billing_day, " + String.join(", ", Tally.BILLING_COLUMNS)
+            + " FROM stat_billing WHERE billing_day >= ? AND billing_day < ?" + in("answering_point", answeringPoints),
+        ps -> {
+          ps.setDate(1, Date.valueOf(from));
+          ps.setDate(2, Date.valueOf(to));
+          bind(ps, 3, answeringPoints);
+        },
+        rs -> {
+          LocalDate day = rs.getDate(2).toLocalDate();
+          LocalDate period = monthly ? day.withDayOfMonth(1) : day;
+          BillingRow row = new BillingRow(rs.getString(1), period, rs.getLong(3), rs.getLong(4), rs.getLong(5),
+              rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
+          sums.computeIfAbsent(row.answeringPoint(), k -> new TreeMap<>()).merge(period, row, BillingRow::plus);
+        });
+    List<BillingRow> rows = new ArrayList<>();
+    sums.values().forEach(m -> rows.addAll(m.values()));
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- call log
+
+  public List<CallLogEntry> calls(CallFilter f) {
+    if (f.answeringPointScope() != null && f.answeringPointScope().isEmpty()) return List.of();
+    StringBuilder sql = new StringBuilder("SELECT " + String.join(", ", CallLogRow.COLUMNS)
+        + " FROM stat_call_log WHERE arrived_at >= ? AND arrived_at < ?");
+    List<Object> args = new ArrayList<>(List.of(f.from().toEpochMilli(), f.to().toEpochMilli()));
+    if (f.queue() != null) {
+      // Any queue the call visited: the list is comma-separated.
+      sql.append(" AND (',' || queues || ',') LIKE ?");
+      args.add("%," + f.queue() + ",%");
+    }
+    if (f.agent() != null) {
+      sql.append(" AND (',' || agents || ',') LIKE ?");
+      args.add("%," + f.agent() + ",%");
+    }
+    if (f.company() != null) {
+      sql.append(" AND company = ?");
+      args.add(f.company());
+    }
+    if (f.answeringPoint() != null) {
+      sql.append(" AND answering_point = ?");
+      args.add(f.answeringPoint());
+    }
+    sql.append(in("answering_point", f.answeringPointScope()));
+    if (f.answeringPointScope() != null) args.addAll(f.answeringPointScope());
+    sql.append(" ORDER BY arrived_at, call_id");
+    List<CallLogEntry> rows = new ArrayList<>();
+    query(sql + " LIMIT " + Math.max(0, f.limit()), ps -> {
+      for (int i = 0; i < args.size(); i++) {
+        if (args.get(i) instanceof Long l) ps.setLong(i + 1, l);
+        else ps.setString(i + 1, (String) args.get(i));
+      }
+    }, rs -> rows.add(new CallLogEntry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+        rs.getString(11), rs.getString(12), instant(rs, 13), instant(rs, 14), instant(rs, 15), instant(rs, 16),
+        instant(rs, 17), instant(rs, 18), instant(rs, 19), instant(rs, 20), rs.getString(21), rs.getString(22),
+        rs.getInt(23), rs.getString(24), rs.getString(25), longOrNull(rs, 26), longOrNull(rs, 27),
+        longOrNull(rs, 28), longOrNull(rs, 29), longOrNull(rs, 30), longOrNull(rs, 31), rs.getString(32),
+        rs.getString(33))));
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
+  public List<ProjectionStatus> status(List<String> keys, Map<String, Long> lastLagMillis) {
+    Map<String, Long> offsets = new TreeMap<>();
+    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
+        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+    List<ProjectionStatus> result = new ArrayList<>();
+    for (String key : keys) {
+      Long offset = offsets.get(key);
+      long[] pending = new long[1];
+      query("SELECT COUNT(*) FROM \"event_tag\" WHERE \"tag\" = ? AND \"event_id\" > ?", ps -> {
+        ps.setString(1, key);
+        ps.setLong(2, offset == null ? 0 : offset);
+      }, rs -> pending[0] = rs.getLong(1));
+      String projection = key.startsWith("call") ? StatisticsProjections.CALLS : StatisticsProjections.AGENTS;
+      result.add(new ProjectionStatus(projection, key, offset, pending[0], lastLagMillis.get(key)));
+    }
+    return result;
+  }
+
+  /** Every row of every read table, in a stable order: what a rebuild must reproduce exactly. */
+  public Map<String, List<List<Object>>> dump() {
+    Map<String, List<List<Object>>> tables = new TreeMap<>();
+    for (String table : StatisticsProjections.READ_TABLES) {
+      List<List<Object>> rows = new ArrayList<>();
+      query("SELECT * FROM " + table, ps -> {}, rs -> {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.add(rs.getObject(i));
+        rows.add(row);
+      });
+      rows.sort((a, b) -> a.toString().compareTo(b.toString()));
+      tables.put(table, rows);
+    }
+    return tables;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  private void query(String sql, Binder binder, RowReader reader) {
+    try (Connection c = readSide.connection()) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) reader.read(rs);
+        }
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String in(String column, Collection<String> keys) {
+    if (keys == null) return "";
+    return " AND " + column + " IN (" + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
+  }
+
+  private static void bind(PreparedStatement ps, int first, Collection<String> keys) throws SQLException {
+    if (keys == null) return;
+    int i = first;
+    for (String k : keys) ps.setString(i++, k);
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    Long v = longOrNull(rs, column);
+    return v == null ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+}
