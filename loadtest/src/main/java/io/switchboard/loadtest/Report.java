@@ -43,6 +43,11 @@ public final class Report {
   double projectionLagP50Ms = Double.NaN;
   double projectionLagP99Ms = Double.NaN;
   double projectionCatchUpSeconds = Double.NaN;
+  double sampledLagP50Ms = Double.NaN;
+  double sampledLagP99Ms = Double.NaN;
+  double sampledLagMaxMs = Double.NaN;
+  long sampledPendingMax;
+  int lagSamples;
 
   // agents
   long offers;
@@ -141,7 +146,9 @@ public final class Report {
         offersWithdrawn);
     line(b, "  POST /calls  round trip p50 %s / p99 %s / max %s ms (%d after warm-up)", ms(postP50Ms), ms(postP99Ms),
         ms(postMaxMs), postMeasured);
-    line(b, "  statistics   projection lag p50 %s / p99 %s ms (about the last minute of arrivals); read side complete %s s after the drain",
+    line(b, "  statistics   lag sampled each second after warm-up p50 %s / p99 %s / max %s ms (%d samples, at most %d events"
+            + " behind); node's own timer p50 %s / p99 %s ms; read side complete %s s after the drain",
+        ms(sampledLagP50Ms), ms(sampledLagP99Ms), ms(sampledLagMaxMs), lagSamples, sampledPendingMax,
         ms(projectionLagP50Ms), ms(projectionLagP99Ms), ms(projectionCatchUpSeconds));
     line(b, "  events       %d received%s", events, eventStreamError == null ? "" : "; STREAM FAILED: " + eventStreamError);
     line(b, "  node         heap after full GC %s, CPU %s cores (steady window); runner CPU %s cores",

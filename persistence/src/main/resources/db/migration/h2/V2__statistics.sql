@@ -22,8 +22,8 @@ CREATE TABLE IF NOT EXISTS "pekko_projection_management" (
     PRIMARY KEY("projection_name", "projection_key")
 );
 
--- The projections read each tag from their offset on: without this index every poll of every
--- slice scans the whole tag table.
+-- The projections read a tag's events after an offset (TaggedEvents): this index makes that a
+-- range scan whatever the journal's length.
 CREATE INDEX IF NOT EXISTS "event_tag_tag_event_idx" ON "event_tag" ("tag", "event_id");
 
 -- One row per call, with every fact METRICS.md lists. Instants are epoch milliseconds (UTC).
@@ -62,9 +62,10 @@ CREATE TABLE stat_call_log (
     closed_action VARCHAR(32),
     classification VARCHAR(64)
 );
+-- Only columns that never change once written are indexed, so the updates of a call's row as
+-- it goes on touch no index (on PostgreSQL they stay in their page: HOT updates). Queries of the
+-- log are by period first.
 CREATE INDEX stat_call_log_arrived ON stat_call_log (arrived_at);
-CREATE INDEX stat_call_log_queue ON stat_call_log (queue, arrived_at);
-CREATE INDEX stat_call_log_agent ON stat_call_log (agent, arrived_at);
 
 -- Every offer of every call: who it rang at and how it ended.
 CREATE TABLE stat_call_offer (

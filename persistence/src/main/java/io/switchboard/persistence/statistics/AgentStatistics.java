@@ -81,12 +81,31 @@ final class AgentStatistics {
     this.tally = tally;
   }
 
-  void apply(Connection c, String agentId, Agent.Event event) throws SQLException {
-    Tracker t = trackers.get(agentId);
-    if (t == null) {
-      t = load(c, agentId);
-      trackers.put(agentId, t);
+  /** Reads where the agents of this batch stand, in one query. */
+  void load(Connection c, java.util.Collection<String> agentIds) throws SQLException {
+    for (String id : agentIds) trackers.put(id, new Tracker(id));
+    if (agentIds.isEmpty()) return;
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stat_agent_state WHERE agent IN ("
+        + String.join(", ", java.util.Collections.nCopies(agentIds.size(), "?")) + ")")) {
+      int i = 1;
+      for (String id : agentIds) ps.setString(i++, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Tracker t = trackers.get(rs.getString("agent"));
+          t.stored = true;
+          t.loggedIn = rs.getBoolean("logged_in");
+          t.ready = rs.getBoolean("ready");
+          t.pauseReason = rs.getString("pause_reason");
+          t.contacts = Tracker.decode(rs.getString("contacts"));
+          t.status = AgentStatus.valueOf(rs.getString("status"));
+          t.since = rs.getLong("since");
+        }
+      }
     }
+  }
+
+  void apply(String agentId, Agent.Event event) {
+    Tracker t = trackers.get(agentId);
     if (!t.stored && t.since == 0) t.since = event.at().toEpochMilli();
     AgentStatus before = t.status;
     String reasonBefore = t.pauseReason;
@@ -138,32 +157,14 @@ final class AgentStatistics {
     // Configured and Attended change no state.
   }
 
-  private static Tracker load(Connection c, String agentId) throws SQLException {
-    Tracker t = new Tracker(agentId);
-    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stat_agent_state WHERE agent = ?")) {
-      ps.setString(1, agentId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return t;
-        t.stored = true;
-        t.loggedIn = rs.getBoolean("logged_in");
-        t.ready = rs.getBoolean("ready");
-        t.pauseReason = rs.getString("pause_reason");
-        t.contacts = Tracker.decode(rs.getString("contacts"));
-        t.status = AgentStatus.valueOf(rs.getString("status"));
-        t.since = rs.getLong("since");
-        return t;
-      }
-    }
-  }
-
   void write(Connection c) throws SQLException {
-    for (Tracker t : trackers.values()) {
-      String sql = t.stored
-          ? "UPDATE stat_agent_state SET logged_in = ?, ready = ?, pause_reason = ?, contacts = ?, status = ?, since = ?"
-              + " WHERE agent = ?"
-          : "INSERT INTO stat_agent_state (logged_in, ready, pause_reason, contacts, status, since, agent)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement updates = c.prepareStatement("UPDATE stat_agent_state SET logged_in = ?, ready = ?, "
+            + "pause_reason = ?, contacts = ?, status = ?, since = ? WHERE agent = ?");
+        PreparedStatement inserts = c.prepareStatement("INSERT INTO stat_agent_state (logged_in, ready, pause_reason, "
+            + "contacts, status, since, agent) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      boolean anyUpdate = false, anyInsert = false;
+      for (Tracker t : trackers.values()) {
+        PreparedStatement ps = t.stored ? updates : inserts;
         ps.setBoolean(1, t.loggedIn);
         ps.setBoolean(2, t.ready);
         ps.setString(3, t.pauseReason);
@@ -171,9 +172,13 @@ final class AgentStatistics {
         ps.setString(5, t.status.name());
         ps.setLong(6, t.since);
         ps.setString(7, t.agent);
-        ps.executeUpdate();
+        ps.addBatch();
+        anyUpdate |= t.stored;
+        anyInsert |= !t.stored;
+        t.stored = true;
       }
-      t.stored = true;
+      if (anyUpdate) updates.executeBatch();
+      if (anyInsert) inserts.executeBatch();
     }
   }
 }

@@ -33,12 +33,26 @@ final class CallLogRow {
     this.callId = callId;
   }
 
-  static CallLogRow load(Connection c, String callId) throws SQLException {
-    CallLogRow r = new CallLogRow(callId);
-    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stat_call_log WHERE call_id = ?")) {
-      ps.setString(1, callId);
+  /** The rows of these calls, one query for all; a call not stored yet gets a new, empty row. */
+  static java.util.Map<String, CallLogRow> loadAll(Connection c, java.util.Collection<String> callIds)
+      throws SQLException {
+    java.util.Map<String, CallLogRow> rows = new java.util.LinkedHashMap<>();
+    for (String id : callIds) rows.put(id, new CallLogRow(id));
+    if (callIds.isEmpty()) return rows;
+    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stat_call_log WHERE call_id IN ("
+        + String.join(", ", java.util.Collections.nCopies(callIds.size(), "?")) + ")")) {
+      int i = 1;
+      for (String id : callIds) ps.setString(i++, id);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return r;
+        while (rs.next()) read(rows.get(rs.getString("call_id")), rs);
+      }
+    }
+    return rows;
+  }
+
+  private static void read(CallLogRow r, ResultSet rs) throws SQLException {
+    {
+      {
         r.stored = true;
         r.channel = rs.getString("channel");
         r.dialledNumber = rs.getString("dialled_number");
@@ -72,7 +86,6 @@ final class CallLogRow {
         r.shortAbandonThresholdMs = longOrNull(rs, "short_abandon_threshold_ms");
         r.closedAction = rs.getString("closed_action");
         r.classification = rs.getString("classification");
-        return r;
       }
     }
   }
@@ -82,25 +95,37 @@ final class CallLogRow {
     return rs.wasNull() ? null : v;
   }
 
-  void save(Connection c) throws SQLException {
-    String sql = stored
-        ? "UPDATE stat_call_log SET " + String.join(" = ?, ", COLUMNS.subList(1, COLUMNS.size())) + " = ? WHERE call_id = ?"
-        : "INSERT INTO stat_call_log (" + String.join(", ", COLUMNS.subList(1, COLUMNS.size())) + ", call_id) VALUES ("
-            + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Object[] v = {channel, dialledNumber, callerNumber, answeringPoint, company, firstQueue, queue, queues, priority,
-          phase, outcome, arrivedAt, virtualStartAt, enqueuedAt, answeredAt, abandonedAt, flowOutAt, endedAt,
-          completedAt, agent, agents, offers, endedBy, abandonedPhase, waitMs, talkMs, holdMs, wrapUpMs,
-          serviceLevelThresholdMs, shortAbandonThresholdMs, closedAction, classification, callId};
-      for (int i = 0; i < v.length; i++) {
-        Object x = v[i];
-        if (x == null) ps.setNull(i + 1, (i >= 11 && i <= 18) || (i >= 24 && i <= 29) ? Types.BIGINT : Types.VARCHAR);
-        else if (x instanceof Long l) ps.setLong(i + 1, l);
-        else if (x instanceof Integer n) ps.setInt(i + 1, n);
-        else ps.setString(i + 1, (String) x);
+  /** Writes the rows: one batch of updates, one of inserts. */
+  static void saveAll(Connection c, java.util.Collection<CallLogRow> rows) throws SQLException {
+    String update = "UPDATE stat_call_log SET " + String.join(" = ?, ", COLUMNS.subList(1, COLUMNS.size()))
+        + " = ? WHERE call_id = ?";
+    String insert = "INSERT INTO stat_call_log (" + String.join(", ", COLUMNS.subList(1, COLUMNS.size()))
+        + ", call_id) VALUES (" + String.join(", ", java.util.Collections.nCopies(COLUMNS.size(), "?")) + ")";
+    try (PreparedStatement updates = c.prepareStatement(update); PreparedStatement inserts = c.prepareStatement(insert)) {
+      boolean anyUpdate = false, anyInsert = false;
+      for (CallLogRow r : rows) {
+        r.bind(r.stored ? updates : inserts);
+        (r.stored ? updates : inserts).addBatch();
+        anyUpdate |= r.stored;
+        anyInsert |= !r.stored;
+        r.stored = true;
       }
-      ps.executeUpdate();
+      if (anyUpdate) updates.executeBatch();
+      if (anyInsert) inserts.executeBatch();
     }
-    stored = true;
+  }
+
+  private void bind(PreparedStatement ps) throws SQLException {
+    Object[] v = {channel, dialledNumber, callerNumber, answeringPoint, company, firstQueue, queue, queues, priority,
+        phase, outcome, arrivedAt, virtualStartAt, enqueuedAt, answeredAt, abandonedAt, flowOutAt, endedAt,
+        completedAt, agent, agents, offers, endedBy, abandonedPhase, waitMs, talkMs, holdMs, wrapUpMs,
+        serviceLevelThresholdMs, shortAbandonThresholdMs, closedAction, classification, callId};
+    for (int i = 0; i < v.length; i++) {
+      Object x = v[i];
+      if (x == null) ps.setNull(i + 1, (i >= 11 && i <= 18) || (i >= 24 && i <= 29) ? Types.BIGINT : Types.VARCHAR);
+      else if (x instanceof Long l) ps.setLong(i + 1, l);
+      else if (x instanceof Integer n) ps.setInt(i + 1, n);
+      else ps.setString(i + 1, (String) x);
+    }
   }
 }

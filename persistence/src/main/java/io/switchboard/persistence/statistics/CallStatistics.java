@@ -36,7 +36,7 @@ final class CallStatistics {
 
   private final ZoneId zone;
   private final Tally tally;
-  private final Map<String, CallLogRow> calls = new LinkedHashMap<>();
+  private Map<String, CallLogRow> calls = new LinkedHashMap<>();
   private final Map<String, String[]> offerChanges = new LinkedHashMap<>();
   private final List<String[]> newOffers = new ArrayList<>();
 
@@ -45,13 +45,13 @@ final class CallStatistics {
     this.tally = tally;
   }
 
-  void apply(Connection c, String callId, CallSession.Event event) throws SQLException {
-    CallLogRow row = calls.get(callId);
-    if (row == null) {
-      row = CallLogRow.load(c, callId);
-      calls.put(callId, row);
-    }
-    apply(row, event);
+  /** Reads the rows of the calls of this batch, in one query. */
+  void load(Connection c, java.util.Collection<String> callIds) throws SQLException {
+    calls = CallLogRow.loadAll(c, callIds);
+  }
+
+  void apply(String callId, CallSession.Event event) {
+    apply(calls.get(callId), event);
   }
 
   private void apply(CallLogRow r, CallSession.Event event) {
@@ -189,7 +189,7 @@ final class CallStatistics {
   }
 
   void write(Connection c) throws SQLException {
-    for (CallLogRow r : calls.values()) r.save(c);
+    CallLogRow.saveAll(c, calls.values());
     if (!newOffers.isEmpty())
       try (PreparedStatement ps = c.prepareStatement(
           "INSERT INTO stat_call_offer (call_id, offer_id, agent, queue, offered_at) VALUES (?, ?, ?, ?, ?)")) {

@@ -23,12 +23,10 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.projection.Projection;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.ProjectionManagement;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
@@ -51,6 +49,13 @@ public final class StatisticsProjections {
   private final int slices;
   private final Timer lagTimer;
   private final Map<String, Long> lastLagMillis = new ConcurrentHashMap<>();
+  private final JournalFrontier frontier;
+  private static final Duration POLL = Duration.ofMillis(200);
+  /**
+   * Longer than a journal write may take to commit (its circuit breaker gives up after 10 s): a
+   * gap older than this is a number no write will use.
+   */
+  private static final Duration GAP_TIMEOUT = Duration.ofSeconds(30);
 
   private StatisticsProjections(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock, int slices,
       MeterRegistry registry) {
@@ -59,6 +64,8 @@ public final class StatisticsProjections {
     this.zone = zone;
     this.clock = clock;
     this.slices = slices;
+    // Real time, whatever the engine runs on: a gap is judged by how long it has really been open.
+    this.frontier = new JournalFrontier(readSide, Clock.systemUTC(), GAP_TIMEOUT, Duration.ofMillis(50));
     this.lagTimer = Timer.builder("switchboard.projection.lag")
         .description("from an event's write to its commit in the statistics read side")
         .publishPercentiles(0.5, 0.99)
@@ -66,12 +73,18 @@ public final class StatisticsProjections {
         .register(registry);
   }
 
-  /** Starts the projections on this node (each slice runs on one node of the cluster). */
+  /**
+   * Starts the projections on this node (each slice runs on one node of the cluster), unless
+   * {@code switchboard.statistics.projections} is off (a node that only reads, or a measurement
+   * of the engine without them).
+   */
   public static StatisticsProjections start(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock,
       int slices, MeterRegistry registry) {
     StatisticsProjections p = new StatisticsProjections(system, readSide, zone, clock, slices, registry);
-    p.init(CALLS, "call", i -> p.callProjection(i));
-    p.init(AGENTS, "agent", i -> p.agentProjection(i));
+    if (system.settings().config().getBoolean("switchboard.statistics.projections")) {
+      p.init(CALLS, "call", i -> p.callProjection(i));
+      p.init(AGENTS, "agent", i -> p.agentProjection(i));
+    }
     return p;
   }
 
@@ -93,15 +106,16 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<CallSession.Event>> callProjection(int slice) {
     String tag = "call-" + slice;
     return JdbcProjection.groupedWithin(ProjectionId.of(CALLS, tag),
-            EventSourcedProvider.<CallSession.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+            new TaggedEvents<>(system, readSide, frontier, tag, CallSession.Event.class, POLL),
             readSide::session, () -> new Batches<CallSession.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<CallSession.Event>> envelopes) throws SQLException {
                 Tally tally = new Tally();
                 CallStatistics calls = new CallStatistics(zone, tally);
-                for (EventEnvelope<CallSession.Event> e : envelopes) calls.apply(c, entityId(e), e.event());
+                calls.load(c, envelopes.stream().map(StatisticsProjections::entityId).distinct().toList());
+                for (EventEnvelope<CallSession.Event> e : envelopes) calls.apply(entityId(e), e.event());
                 calls.write(c);
-                tally.write(c, readSide.postgres(), tag);
+                tally.write(c, tag);
               }
             }, system)
         .withGroup(500, Duration.ofMillis(100));
@@ -110,15 +124,16 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<Agent.Event>> agentProjection(int slice) {
     String tag = "agent-" + slice;
     return JdbcProjection.groupedWithin(ProjectionId.of(AGENTS, tag),
-            EventSourcedProvider.<Agent.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+            new TaggedEvents<>(system, readSide, frontier, tag, Agent.Event.class, POLL),
             readSide::session, () -> new Batches<Agent.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<Agent.Event>> envelopes) throws SQLException {
                 Tally tally = new Tally();
                 AgentStatistics agents = new AgentStatistics(tally);
-                for (EventEnvelope<Agent.Event> e : envelopes) agents.apply(c, entityId(e), e.event());
+                agents.load(c, envelopes.stream().map(StatisticsProjections::entityId).distinct().toList());
+                for (EventEnvelope<Agent.Event> e : envelopes) agents.apply(entityId(e), e.event());
                 agents.write(c);
-                tally.write(c, readSide.postgres(), tag);
+                tally.write(c, tag);
               }
             }, system)
         .withGroup(500, Duration.ofMillis(100));

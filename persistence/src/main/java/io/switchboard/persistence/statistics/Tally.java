@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +21,6 @@ import java.util.stream.Collectors;
  */
 final class Tally {
   static final List<String> COLUMNS = IntervalCounts.FIELDS.stream().map(Tally::column).toList();
-  private static final int MAX_WAIT = IntervalCounts.FIELDS.indexOf("maxWaitMillis");
 
   static final List<String> BILLING_COLUMNS = List.of("answered_voice", "answered_chat", "answered_email",
       "answered_sms", "answered_social", "messages_taken", "transferred_calls", "sms_sent");
@@ -100,85 +101,58 @@ final class Tally {
     billing.computeIfAbsent(new BillingKey(answeringPoint, day), k -> new long[BILLING_COLUMNS.size()])[i] += value;
   }
 
-  void write(Connection c, boolean postgres, String source) throws SQLException {
-    if (!rows.isEmpty())
-      try (PreparedStatement ps = c.prepareStatement(intervalUpsert(postgres))) {
-        for (Map.Entry<RowKey, long[]> e : rows.entrySet()) {
-          ps.setString(1, e.getKey().dimension());
-          ps.setString(2, e.getKey().key());
-          ps.setLong(3, e.getKey().intervalStart());
-          ps.setString(4, source);
-          long[] v = e.getValue();
-          for (int i = 0; i < v.length; i++) ps.setLong(5 + i, v[i]);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    if (!pauses.isEmpty())
-      try (PreparedStatement ps = c.prepareStatement(upsert(postgres, "stat_pause_interval",
-          List.of("agent", "interval_start", "reason"), List.of("VARCHAR(128)", "BIGINT", "VARCHAR(128)"),
-          List.of("paused_ms")))) {
-        for (Map.Entry<PauseKey, long[]> e : pauses.entrySet()) {
-          ps.setString(1, e.getKey().agent());
-          ps.setLong(2, e.getKey().intervalStart());
-          ps.setString(3, e.getKey().reason());
-          ps.setLong(4, e.getValue()[0]);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    if (!billing.isEmpty())
-      try (PreparedStatement ps = c.prepareStatement(upsert(postgres, "stat_billing",
-          List.of("answering_point", "billing_day", "source"), List.of("VARCHAR(128)", "DATE", "VARCHAR(32)"),
-          BILLING_COLUMNS))) {
-        for (Map.Entry<BillingKey, long[]> e : billing.entrySet()) {
-          ps.setString(1, e.getKey().answeringPoint());
-          ps.setDate(2, Date.valueOf(e.getKey().day()));
-          ps.setString(3, source);
-          long[] v = e.getValue();
-          for (int i = 0; i < v.length; i++) ps.setLong(4 + i, v[i]);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
+  /**
+   * Adds this batch to the stored rows: an update of each row by its key, and an insert of those
+   * not there yet. The slice owns its rows, so nothing else writes them between the two.
+   */
+  void write(Connection c, String source) throws SQLException {
+    List<Object[]> intervalRows = new ArrayList<>();
+    rows.forEach((k, v) -> intervalRows.add(new Object[] {new Object[] {k.dimension(), k.key(), k.intervalStart(), source}, v}));
+    add(c, "stat_interval", List.of("dimension", "dimension_key", "interval_start", "source"), COLUMNS, intervalRows);
+    List<Object[]> pauseRows = new ArrayList<>();
+    pauses.forEach((k, v) -> pauseRows.add(new Object[] {new Object[] {k.agent(), k.intervalStart(), k.reason()}, v}));
+    add(c, "stat_pause_interval", List.of("agent", "interval_start", "reason"), List.of("paused_ms"), pauseRows);
+    List<Object[]> billingRows = new ArrayList<>();
+    billing.forEach((k, v) ->
+        billingRows.add(new Object[] {new Object[] {k.answeringPoint(), Date.valueOf(k.day()), source}, v}));
+    add(c, "stat_billing", List.of("answering_point", "billing_day", "source"), BILLING_COLUMNS, billingRows);
   }
 
-  private static String intervalUpsert(boolean postgres) {
-    return upsert(postgres, "stat_interval", List.of("dimension", "dimension_key", "interval_start", "source"),
-        List.of("VARCHAR(16)", "VARCHAR(128)", "BIGINT", "VARCHAR(32)"), COLUMNS);
-  }
-
-  /** Insert, or add to the row with the same key ({@code max_wait_millis} takes the larger). */
-  static String upsert(boolean postgres, String table, List<String> keys, List<String> keyTypes, List<String> values) {
-    String all = String.join(", ", keys) + ", " + String.join(", ", values);
-    if (postgres) {
-      String params = String.join(", ", java.util.Collections.nCopies(keys.size() + values.size(), "?"));
-      String set = values.stream().map(v -> v.equals(column("maxWaitMillis"))
-              ? v + " = GREATEST(" + table + "." + v + ", EXCLUDED." + v + ")"
-              : v + " = " + table + "." + v + " + EXCLUDED." + v)
-          .collect(Collectors.joining(", "));
-      return "INSERT INTO " + table + " (" + all + ") VALUES (" + params + ") ON CONFLICT (" + String.join(", ", keys)
-          + ") DO UPDATE SET " + set;
-    }
-    StringBuilder params = new StringBuilder();
-    for (int i = 0; i < keys.size(); i++) params.append(i > 0 ? ", " : "").append("CAST(? AS ").append(keyTypes.get(i)).append(')');
-    for (int i = 0; i < values.size(); i++) params.append(", CAST(? AS BIGINT)");
-    String on = keys.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
+  /** Each row is {key values, deltas}; {@code max_wait_millis} takes the larger, the rest add. */
+  private static void add(Connection c, String table, List<String> keys, List<String> values, List<Object[]> rows)
+      throws SQLException {
+    if (rows.isEmpty()) return;
     String set = values.stream().map(v -> v.equals(column("maxWaitMillis"))
-            ? v + " = GREATEST(t." + v + ", s." + v + ")"
-            : v + " = t." + v + " + s." + v)
-        .collect(Collectors.joining(", "));
-    String insert = keys.stream().map(k -> "s." + k).collect(Collectors.joining(", ")) + ", "
-        + values.stream().map(v -> "s." + v).collect(Collectors.joining(", "));
-    return "MERGE INTO " + table + " t USING (VALUES (" + params + ")) s(" + all + ") ON " + on
-        + " WHEN MATCHED THEN UPDATE SET " + set + " WHEN NOT MATCHED THEN INSERT (" + all + ") VALUES (" + insert + ")";
+        ? v + " = GREATEST(" + v + ", ?)" : v + " = " + v + " + ?").collect(Collectors.joining(", "));
+    String where = keys.stream().map(k -> k + " = ?").collect(Collectors.joining(" AND "));
+    int[] updated;
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET " + set + " WHERE " + where)) {
+      for (Object[] row : rows) {
+        int i = 1;
+        for (long x : (long[]) row[1]) ps.setLong(i++, x);
+        for (Object k : (Object[]) row[0]) ps.setObject(i++, k);
+        ps.addBatch();
+      }
+      updated = ps.executeBatch();
+    }
+    String insert = "INSERT INTO " + table + " (" + String.join(", ", keys) + ", " + String.join(", ", values)
+        + ") VALUES (" + String.join(", ", Collections.nCopies(keys.size() + values.size(), "?")) + ")";
+    try (PreparedStatement ps = c.prepareStatement(insert)) {
+      boolean any = false;
+      for (int r = 0; r < rows.size(); r++) {
+        if (updated[r] > 0) continue;
+        any = true;
+        int i = 1;
+        for (Object k : (Object[]) rows.get(r)[0]) ps.setObject(i++, k);
+        for (long x : (long[]) rows.get(r)[1]) ps.setLong(i++, x);
+        ps.addBatch();
+      }
+      if (any) ps.executeBatch();
+    }
   }
 
   boolean isEmpty() {
     return rows.isEmpty() && pauses.isEmpty() && billing.isEmpty();
   }
 
-  static int maxWaitField() {
-    return MAX_WAIT;
-  }
 }

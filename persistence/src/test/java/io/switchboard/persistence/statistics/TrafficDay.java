@@ -74,8 +74,10 @@ final class TrafficDay {
     for (int i = 0; i < steps; i++) {
       clock.advance(Duration.ofMillis(500 + random.nextInt(random.nextInt(10) == 0 ? 900_000 : 120_000)));
       int roll = random.nextInt(100);
-      if (roll < 30) arrive();
-      else if (roll < 40) hangUpSomeone();
+      if (roll < 30) {
+        // Calls come in bunches now and then, so some wait long enough to give up.
+        for (int n = random.nextInt(10) == 0 ? 4 : 1; n > 0; n--) arrive();
+      } else if (roll < 45) hangUpSomeone();
       else agentsAct();
     }
   }
