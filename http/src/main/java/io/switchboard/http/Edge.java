@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.http.statistics.StatisticsApi;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import io.switchboard.persistence.statistics.StatisticsProjections;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,7 +119,19 @@ public final class Edge extends SecuredRoutes {
   public io.switchboard.http.report.ReportRenderer reportRenderer() {
     if (statisticsApi == null) return null;
     return new io.switchboard.http.report.StatisticsReportRenderer(statisticsApi.reader(),
-        () -> directory.plan().toCompletableFuture().join());
+        () -> directory.plan().toCompletableFuture().join(), statisticsApi.slices(), this::answeringPointsOf);
+  }
+
+  /** The answering points a user may see (empty: all); a user gone sees nothing of anything. */
+  private java.util.Set<String> answeringPointsOf(String username) {
+    Object reply = AskPattern.<io.switchboard.core.user.Users.Command, io.switchboard.core.user.Users.Reply>ask(
+            io.switchboard.core.user.Users.ref(system),
+            r -> new io.switchboard.core.user.Users.GetUser(username, r), timeout, system.scheduler())
+        .toCompletableFuture().join();
+    if (!(reply instanceof io.switchboard.core.user.Users.Found f))
+      throw new IllegalStateException("the report's owner " + username + " is gone");
+    return f.user().answeringPoints().stream().map(io.switchboard.core.directory.AnsweringPointId::value)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   public void reportSubscriptions(ActorRef<ReportScheduler.Command> scheduler) {

@@ -189,11 +189,16 @@ class StatisticsApiTest {
   void aMailedQueueSummaryCarriesTheSameFiguresAsTheApi() {
     var today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Stockholm"));
     var zone = java.time.ZoneId.of("Europe/Stockholm");
+    // The day so far: a report is only rendered for time the read side holds completely.
     var period = new io.switchboard.core.report.ReportPeriod(today.atStartOfDay(zone).toInstant(),
-        today.plusDays(1).atStartOfDay(zone).toInstant(), today.toString());
+        java.time.Instant.now(), today.toString());
+    var unfinished = new io.switchboard.core.report.ReportPeriod(today.atStartOfDay(zone).toInstant(),
+        java.time.Instant.now().plusSeconds(3600), today.toString());
     var subscription = new io.switchboard.core.report.ReportSubscription("r1", "sup",
         io.switchboard.core.report.ReportKind.QUEUE_SUMMARY, io.switchboard.core.report.ReportSchedule.DAILY,
         java.util.Map.of("answeringPoint", "north"), List.of("boss@example.com"), java.time.Instant.now());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.edge.reportRenderer().render(subscription, unfinished))
+        .hasMessageContaining("the report waits");
     var report = f.edge.reportRenderer().render(subscription, period);
     assertThat(report.subject()).isEqualTo("Switchboard queue summary " + today);
     assertThat(report.text()).contains("Offered 2, answered 2, abandoned 0 (0 short), service level 100.0 %");
@@ -206,6 +211,22 @@ class StatisticsApiTest {
         io.switchboard.core.report.ReportKind.BILLING, io.switchboard.core.report.ReportSchedule.DAILY,
         java.util.Map.of(), List.of("boss@example.com"), java.time.Instant.now()), period);
     assertThat(billing.csv()).contains("north," + today + ",2,0,0,0,0,0,0,0");
+
+    // Whatever its parameters, a report holds only what its owner may see now: the south call
+    // log for a supervisor of north is refused; a company narrows billing to its answering point.
+    var southCalls = new io.switchboard.core.report.ReportSubscription("r3", "sup-north",
+        io.switchboard.core.report.ReportKind.CALL_LOG, io.switchboard.core.report.ReportSchedule.DAILY,
+        java.util.Map.of("company", "co-south"), List.of("boss@example.com"), java.time.Instant.now());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.edge.reportRenderer().render(southCalls, period))
+        .hasMessageContaining("no longer sees");
+    var northCalls = f.edge.reportRenderer().render(new io.switchboard.core.report.ReportSubscription("r4",
+        "sup-north", io.switchboard.core.report.ReportKind.CALL_LOG, io.switchboard.core.report.ReportSchedule.DAILY,
+        java.util.Map.of("agent", "ag-north"), List.of("boss@example.com"), java.time.Instant.now()), period);
+    assertThat(northCalls.csv().split("\r\n")).hasSize(3).noneMatch(l -> l.contains("co-south"));
+    var southBilling = f.edge.reportRenderer().render(new io.switchboard.core.report.ReportSubscription("r5", "sup",
+        io.switchboard.core.report.ReportKind.BILLING, io.switchboard.core.report.ReportSchedule.DAILY,
+        java.util.Map.of("company", "co-south"), List.of("boss@example.com"), java.time.Instant.now()), period);
+    assertThat(southBilling.csv()).doesNotContain("north,");
   }
 
   /** The board's day for the north queue, as projected: both calls answered. */

@@ -25,15 +25,30 @@ import java.util.stream.Collectors;
 public final class StatisticsReportRenderer implements ReportRenderer {
   private final StatisticsReader reader;
   private final Supplier<NumberPlan.Plan> directory;
+  private final List<String> slices;
+  private final java.util.function.Function<String, java.util.Set<String>> ownerScope;
 
-  /** {@code directory}: the centre's directory as last read (places queues and agents). */
-  public StatisticsReportRenderer(StatisticsReader reader, Supplier<NumberPlan.Plan> directory) {
+  /**
+   * @param directory the centre's directory (places queues, companies and agents)
+   * @param slices the projection slices whose progress decides whether a period is complete
+   * @param ownerScope the answering points a user may see now (empty: all); a report never holds
+   *     more than its owner could read through the API at the time it is sent
+   */
+  public StatisticsReportRenderer(StatisticsReader reader, Supplier<NumberPlan.Plan> directory, List<String> slices,
+      java.util.function.Function<String, java.util.Set<String>> ownerScope) {
+    this.ownerScope = ownerScope;
     this.reader = reader;
     this.directory = directory;
+    this.slices = slices;
   }
 
   @Override
   public RenderedReport render(ReportSubscription s, ReportPeriod p) {
+    // A report is sent once: never before the read side holds the whole period.
+    java.time.Instant complete = reader.completeUpTo(slices);
+    if (complete.isBefore(p.to()))
+      throw new IllegalStateException("the statistics are complete up to " + complete + " only, not yet to the end of "
+          + p.label() + "; the report waits");
     String name = s.kind().wire() + "-" + p.label() + ".csv";
     return switch (s.kind()) {
       case QUEUE_SUMMARY -> {
@@ -51,15 +66,24 @@ public final class StatisticsReportRenderer implements ReportRenderer {
                 .count(), total.handled(), percent(Metrics.of(total).occupancy())));
       }
       case BILLING -> {
-        List<String> aps = s.values(ReportKind.ANSWERING_POINT);
-        var rows = reader.billing(aps.isEmpty() ? null : aps, day(p.from()), day(p.to()), false);
+        List<String> aps = answeringPoints(s);
+        var rows = reader.billing(aps.isEmpty() ? null : aps, day(p.from()), day(p.to().minusMillis(1)).plusDays(1),
+            false);
         long answered = rows.stream().mapToLong(StatisticsReader.BillingRow::answeredVoice).sum();
         yield report(s, p, name, StatisticsTables.billing(rows).csv(), answered + " calls answered.");
       }
       case CALL_LOG -> {
-        var calls = reader.calls(new StatisticsReader.CallFilter(p.from(), p.to(), first(s, ReportKind.QUEUE),
-            first(s, ReportKind.AGENT), first(s, ReportKind.COMPANY), first(s, ReportKind.ANSWERING_POINT), null,
-            100_000));
+        // Each value of each parameter narrows; calls outside the answering points the parameters
+        // name (or place) are never in it.
+        List<String> scope = answeringPoints(s);
+        var calls = new java.util.ArrayList<StatisticsReader.CallLogEntry>();
+        for (String queue : orAll(s.values(ReportKind.QUEUE)))
+          for (String agent : orAll(s.values(ReportKind.AGENT)))
+            for (String company : orAll(s.values(ReportKind.COMPANY)))
+              calls.addAll(reader.calls(new StatisticsReader.CallFilter(p.from(), p.to(), queue, agent, company, null,
+                  scope.isEmpty() ? null : scope, 100_000)));
+        calls.sort(java.util.Comparator.comparing(StatisticsReader.CallLogEntry::arrivedAt)
+            .thenComparing(StatisticsReader.CallLogEntry::callId));
         yield report(s, p, name, StatisticsTables.calls(calls).csv(), calls.size() + " calls.");
       }
     };
@@ -90,8 +114,10 @@ public final class StatisticsReportRenderer implements ReportRenderer {
 
   /** The queues named, or those of the answering points named; null (all) when neither. */
   private List<String> queues(ReportSubscription s) {
-    if (!s.values(ReportKind.QUEUE).isEmpty()) return s.values(ReportKind.QUEUE);
-    Set<String> aps = Set.copyOf(s.values(ReportKind.ANSWERING_POINT));
+    List<String> scope = answeringPoints(s);
+    if (!s.values(ReportKind.QUEUE).isEmpty()) return s.values(ReportKind.QUEUE).stream()
+        .filter(q -> scope.isEmpty() || inScope(q, scope)).toList();
+    Set<String> aps = Set.copyOf(scope);
     if (aps.isEmpty()) return null;
     return directory.get().queues().values().stream().filter(q -> aps.contains(q.answeringPoint().value()))
         .map(q -> q.id().value()).toList();
@@ -108,12 +134,45 @@ public final class StatisticsReportRenderer implements ReportRenderer {
         .map(a -> a.id().value()).collect(Collectors.toList());
   }
 
+  /**
+   * The answering points a subscription's parameters name or place (those of its companies,
+   * queues and agents' queues); empty when it names none, i.e. the whole centre of an unscoped
+   * owner (the API refuses that to a scoped one).
+   */
+  private List<String> answeringPoints(ReportSubscription s) {
+    NumberPlan.Plan plan = directory.get();
+    java.util.Set<String> aps = new java.util.TreeSet<>(s.values(ReportKind.ANSWERING_POINT));
+    for (String c : s.values(ReportKind.COMPANY)) {
+      var company = plan.companies().get(new io.switchboard.core.directory.CompanyId(c));
+      if (company != null) aps.add(company.answeringPoint().value());
+    }
+    for (String q : s.values(ReportKind.QUEUE)) {
+      var queue = plan.queues().get(new io.switchboard.core.queue.QueueId(q));
+      if (queue != null) aps.add(queue.answeringPoint().value());
+    }
+    boolean named = !s.parameters().isEmpty();
+    if (named && aps.isEmpty() && s.values(ReportKind.AGENT).isEmpty())
+      throw new IllegalStateException("the report's parameters name nothing in the directory any more");
+    java.util.Set<String> owner = ownerScope.apply(s.owner());
+    if (!owner.isEmpty()) {
+      if (aps.isEmpty()) aps.addAll(owner);
+      else aps.retainAll(owner);
+      if (aps.isEmpty()) throw new IllegalStateException("the report's owner no longer sees what it names");
+    }
+    return List.copyOf(aps);
+  }
+
+  private boolean inScope(String queue, List<String> aps) {
+    var q = directory.get().queues().get(new io.switchboard.core.queue.QueueId(queue));
+    return q != null && aps.contains(q.answeringPoint().value());
+  }
+
+  private static List<String> orAll(List<String> values) {
+    return values.isEmpty() ? java.util.Collections.singletonList(null) : values;
+  }
+
   private LocalDate day(java.time.Instant at) {
     return LocalDate.ofInstant(at, reader.zone());
   }
 
-  private static String first(ReportSubscription s, String parameter) {
-    List<String> v = s.values(parameter);
-    return v.isEmpty() ? null : v.get(0);
-  }
 }

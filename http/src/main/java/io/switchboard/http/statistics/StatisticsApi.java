@@ -70,6 +70,11 @@ public final class StatisticsApi extends SecuredRoutes {
     return reader;
   }
 
+  /** The projection slices' keys (call-0, agent-0, …). */
+  public List<String> slices() {
+    return projections.projectionIds().stream().map(id -> id.key()).toList();
+  }
+
   /** Today's sums per queue for the wallboards; null (not a failure) when the read side is down. */
   public java.util.concurrent.CompletionStage<Map<String, IntervalCounts>> todayByQueue(Instant now) {
     return CompletableFuture.supplyAsync(() -> {
@@ -217,7 +222,8 @@ public final class StatisticsApi extends SecuredRoutes {
 
   private Route rebuild() {
     return onComplete(projections.rebuild(), r -> r.isFailure()
-        ? error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE, "the rebuild failed: " + r.failed().get().getMessage(), null))
+        ? error(ApiError.of(r.failed().get() instanceof StatisticsProjections.RebuildRunning ? StatusCodes.CONFLICT
+            : StatusCodes.SERVICE_UNAVAILABLE, "the rebuild failed: " + r.failed().get().getMessage(), null))
         : complete(StatusCodes.ACCEPTED, Map.of("rebuilding", true,
             "note", "the read side is empty and refills from the journal; watch /api/v1/statistics/status"),
             org.apache.pekko.http.javadsl.marshallers.jackson.Jackson.marshaller(json)));

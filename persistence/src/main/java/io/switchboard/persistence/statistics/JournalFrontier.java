@@ -63,14 +63,15 @@ final class JournalFrontier {
         while (more) {
           more = false;
           try (PreparedStatement ps = c.prepareStatement(
-              "SELECT \"ordering\" FROM \"event_journal\" WHERE \"ordering\" > ? ORDER BY \"ordering\" LIMIT " + SCAN)) {
+              "SELECT \"ordering\", \"write_timestamp\" FROM \"event_journal\" WHERE \"ordering\" > ? "
+                  + "ORDER BY \"ordering\" LIMIT " + SCAN)) {
             ps.setLong(1, frontier);
             try (ResultSet rs = ps.executeQuery()) {
               int seen = 0;
               while (rs.next()) {
                 seen++;
                 long o = rs.getLong(1);
-                if (o != frontier + 1 && !gapExpired(frontier + 1)) return frontier;
+                if (o != frontier + 1 && !settled(rs.getLong(2)) && !gapExpired(frontier + 1)) return frontier;
                 frontier = o;
               }
               more = seen == SCAN;
@@ -82,6 +83,15 @@ final class JournalFrontier {
         c.rollback();
       }
     }
+  }
+
+  /**
+   * A gap before a write older than the timeout is long settled: the write that would fill it
+   * started before that one. So old gaps (after a restart, the frontier starts from the
+   * beginning) are passed at once.
+   */
+  private boolean settled(long writtenAt) {
+    return clock.millis() - writtenAt > gapTimeout.toMillis();
   }
 
   /** Whether the missing ordering {@code at} has been missing for longer than the timeout. */

@@ -181,14 +181,31 @@ public final class StatisticsProjections {
    * offsets are emptied in one transaction, and the slices resume from the first event.
    */
   public CompletionStage<Done> rebuild() {
+    if (!rebuilding.compareAndSet(false, true))
+      return CompletableFuture.failedFuture(new RebuildRunning());
     ProjectionManagement management = ProjectionManagement.get(system);
     List<ProjectionId> ids = projectionIds();
-    return all(ids.stream().map(management::pause).toList())
+    CompletionStage<Done> emptied = all(ids.stream().map(management::pause).toList())
         .thenApplyAsync(done -> {
           truncate();
           return Done.getInstance();
-        }, system.executionContext())
-        .thenCompose(done -> all(ids.stream().map(management::resume).toList()));
+        }, system.executionContext());
+    // Whatever happened, no slice is left paused: a failed rebuild leaves the read side as it was
+    // (or empty and refilling), never stopped.
+    return emptied.handle((done, failure) -> failure)
+        .thenCompose(failure -> all(ids.stream().map(management::resume).toList())
+            .thenCompose(resumed -> failure == null ? CompletableFuture.completedFuture(Done.getInstance())
+                : CompletableFuture.<Done>failedFuture(failure)))
+        .whenComplete((done, failure) -> rebuilding.set(false));
+  }
+
+  private final java.util.concurrent.atomic.AtomicBoolean rebuilding = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** A second rebuild while one runs would empty the tables under the first one's replay. */
+  public static final class RebuildRunning extends RuntimeException {
+    RebuildRunning() {
+      super("a rebuild is already running on this node");
+    }
   }
 
   private void truncate() {

@@ -75,6 +75,17 @@ public final class StatisticsReader {
         + " FROM stat_interval WHERE dimension = ? AND interval_start >= ? AND interval_start < ?" + in("dimension_key", keys)
         + " ORDER BY dimension_key, interval_start";
     Map<String, Map<Instant, IntervalCounts>> sums = new TreeMap<>();
+    if (d == Dimension.AGENT)
+      for (OpenState open : openStates(keys, from, to)) {
+        Integer field = STATE_FIELDS.get(open.status());
+        if (field == null) continue;
+        for (Intervals.Slice slice : Intervals.split(open.from(), open.to())) {
+          long[] v = new long[Tally.COLUMNS.size()];
+          v[field] = slice.millis();
+          sums.computeIfAbsent(open.agent(), k -> new TreeMap<>())
+              .merge(g.periodStart(slice.intervalStart(), zone), IntervalCounts.of(v), IntervalCounts::plus);
+        }
+      }
     query(sql, ps -> {
       ps.setString(1, d.wire());
       ps.setLong(2, from.toEpochMilli());
@@ -105,6 +116,35 @@ public final class StatisticsReader {
     return byKey;
   }
 
+  /**
+   * The state each agent is in now, from when it began (clipped to [from, to) and to now): the
+   * projections add a state's time when it ends, so the readers add the time of the open one.
+   */
+  record OpenState(String agent, String status, String reason, Instant from, Instant to) {}
+
+  private static final Map<String, Integer> STATE_FIELDS = Map.of(
+      "READY", Tally.field("readyMillis"),
+      "RESERVED", Tally.field("reservedMillis"),
+      "BUSY", Tally.field("busyMillis"),
+      "WRAP_UP", Tally.field("wrapUpStateMillis"),
+      "PAUSED", Tally.field("pausedMillis"));
+
+  private List<OpenState> openStates(Collection<String> agents, Instant from, Instant to) {
+    Instant until = to.isBefore(Instant.now()) ? to : Instant.now();
+    List<OpenState> open = new ArrayList<>();
+    query("SELECT agent, status, pause_reason, since FROM stat_agent_state WHERE since < ?" + in("agent", agents),
+        ps -> {
+          ps.setLong(1, until.toEpochMilli());
+          bind(ps, 2, agents);
+        },
+        rs -> {
+          Instant since = Instant.ofEpochMilli(rs.getLong(4));
+          Instant start = since.isAfter(from) ? since : from;
+          if (start.isBefore(until)) open.add(new OpenState(rs.getString(1), rs.getString(2), rs.getString(3), start, until));
+        });
+    return open;
+  }
+
   public List<PauseRow> pauses(Collection<String> agents, Instant from, Instant to, Granularity g) {
     if (agents != null && agents.isEmpty()) return List.of();
     Map<List<Object>, long[]> sums = new TreeMap<>((a, b) -> {
@@ -125,6 +165,12 @@ public final class StatisticsReader {
         rs -> sums.computeIfAbsent(List.of(rs.getString(1),
                 g.periodStart(Instant.ofEpochMilli(rs.getLong(2)), zone), rs.getString(3)), k -> new long[1])[0] +=
             rs.getLong(4));
+    for (OpenState open : openStates(agents, from, to)) {
+      if (!open.status().equals("PAUSED")) continue;
+      for (Intervals.Slice slice : Intervals.split(open.from(), open.to()))
+        sums.computeIfAbsent(List.of(open.agent(), g.periodStart(slice.intervalStart(), zone),
+            open.reason() == null ? "" : open.reason()), k -> new long[1])[0] += slice.millis();
+    }
     List<PauseRow> rows = new ArrayList<>();
     sums.forEach((k, v) -> rows.add(new PauseRow((String) k.get(0), (Instant) k.get(1), (String) k.get(2), v[0])));
     return rows;
@@ -164,12 +210,12 @@ public final class StatisticsReader {
     List<Object> args = new ArrayList<>(List.of(f.from().toEpochMilli(), f.to().toEpochMilli()));
     if (f.queue() != null) {
       // Any queue the call visited: the list is comma-separated.
-      sql.append(" AND (',' || queues || ',') LIKE ?");
-      args.add("%," + f.queue() + ",%");
+      sql.append(" AND (',' || queues || ',') LIKE ? ESCAPE '!'");
+      args.add("%," + like(f.queue()) + ",%");
     }
     if (f.agent() != null) {
-      sql.append(" AND (',' || agents || ',') LIKE ?");
-      args.add("%," + f.agent() + ",%");
+      sql.append(" AND (',' || agents || ',') LIKE ? ESCAPE '!'");
+      args.add("%," + like(f.agent()) + ",%");
     }
     if (f.company() != null) {
       sql.append(" AND company = ?");
@@ -219,6 +265,24 @@ public final class StatisticsReader {
     return result;
   }
 
+  /**
+   * How far the read side is complete: every event written before the returned instant has been
+   * projected (the write time of the oldest event some slice has not projected yet, or now).
+   */
+  public Instant completeUpTo(List<String> keys) {
+    Map<String, Long> offsets = new TreeMap<>();
+    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
+        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+    long[] oldest = {Long.MAX_VALUE};
+    for (String key : keys)
+      query("SELECT j.\"write_timestamp\" FROM \"event_journal\" j WHERE j.\"ordering\" = (SELECT MIN(t.\"event_id\") "
+              + "FROM \"event_tag\" t WHERE t.\"tag\" = ? AND t.\"event_id\" > ?)", ps -> {
+            ps.setString(1, key);
+            ps.setLong(2, offsets.getOrDefault(key, 0L));
+          }, rs -> oldest[0] = Math.min(oldest[0], rs.getLong(1)));
+    return oldest[0] == Long.MAX_VALUE ? Instant.now() : Instant.ofEpochMilli(oldest[0]);
+  }
+
   /** Every row of every read table, in a stable order: what a rebuild must reproduce exactly. */
   public Map<String, List<List<Object>>> dump() {
     Map<String, List<List<Object>>> tables = new TreeMap<>();
@@ -258,6 +322,11 @@ public final class StatisticsReader {
     } catch (SQLException e) {
       throw new IllegalStateException("statistics query failed: " + e.getMessage(), e);
     }
+  }
+
+  /** An id as a LIKE pattern matching only itself ({@code _} is a valid id character). */
+  private static String like(String id) {
+    return id.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   private static String in(String column, Collection<String> keys) {

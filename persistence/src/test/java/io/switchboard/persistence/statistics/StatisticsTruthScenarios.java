@@ -80,9 +80,23 @@ abstract class StatisticsTruthScenarios {
 
       Map<String, List<List<Object>>> before = reader.dump();
       assertThat(before.get("stat_call_log")).hasSize(day.calls());
+      // Damage the read side first, so only a real replay can give the tables back.
+      damage(readSide);
+      assertThat(reader.dump()).isNotEqualTo(before);
       projections.rebuild().toCompletableFuture().join();
       awaitCaughtUp(reader, projections);
       assertThat(reader.dump()).as("the read side rebuilt from the journal").isEqualTo(before);
+    }
+  }
+
+  private static void damage(ReadSide readSide) {
+    try (var c = readSide.dataSource().getConnection(); var st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM stat_call_log WHERE call_id LIKE 'call-1%'");
+      st.executeUpdate("UPDATE stat_interval SET answered = answered + 7");
+      st.executeUpdate("DELETE FROM stat_agent_state");
+      c.commit();
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
     }
   }
 
