@@ -2,8 +2,18 @@
 // plus its commands. The socket is the only source of state: every `welcome` and `state` frame
 // carries the whole agent, so reconnecting simply resumes.
 import {
-  currentUser, roles, toLogin, signOut, since, until, formatDuration,
-  ReconnectingSocket, connectionIndicator, STATUS_LABELS, $, setText, show,
+  roles,
+  signOut,
+  since,
+  until,
+  formatDuration,
+  ReconnectingSocket,
+  connectionIndicator,
+  STATUS_LABELS,
+  $,
+  setText,
+  show,
+  signedInUser,
 } from './common.js';
 
 const BASE_TITLE = 'Switchboard — Agent desktop';
@@ -540,24 +550,12 @@ document.addEventListener('keydown', (event) => {
 // ---- start ---------------------------------------------------------------------------------------
 
 async function start() {
-  let user;
-  try {
-    user = await currentUser();
-  } catch (e) {
-    notice(`Could not check the session: ${e.message}`);
-    setTimeout(start, 3000);
-    return;
-  }
-  if (!user) {
-    toLogin();
-    return;
-  }
-  setText($('#user-name'), user.name || user.username);
-  if (!roles(user).includes('agent') || !user.agentId) {
-    notice(`The account ${user.username} is not an agent: the desktop needs the agent role and an agent.`);
+  const user = await signedInUser(start, notice, u => {
+    if (roles(u).includes('agent') && u.agentId) return null;
     onStatus('Not an agent', 'error');
-    return;
-  }
+    return `The account ${u.username} is not an agent: the desktop needs the agent role and an agent.`;
+  });
+  if (!user) return;
   setText($('#agent-name'), user.name || user.agentId);
   render();
   socket.start();

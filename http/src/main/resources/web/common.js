@@ -62,6 +62,42 @@ export function roles(user) {
 }
 
 /** Where a user belongs after signing in. */
+/**
+ * The signed-in user if they may use this page, else null: shows why (through {@code tell}),
+ * sends the signed-out to the sign-in page, and tries again later when the server was not
+ * reachable ({@code retry}). {@code allowed(user)} returns null when allowed, else the reason.
+ */
+export async function signedInUser(retry, tell, allowed) {
+  let user;
+  try {
+    user = await currentUser();
+  } catch (e) {
+    tell(`Could not check the session: ${e.message}`);
+    setTimeout(retry, 3000);
+    return null;
+  }
+  if (!user) {
+    toLogin();
+    return null;
+  }
+  setText($('#user-name'), user.name || user.username);
+  const refusal = allowed(user);
+  if (refusal) {
+    tell(refusal);
+    return null;
+  }
+  return user;
+}
+
+/** The reason a user without the supervisor or admin role may not open {@code what}, or null. */
+export function supervisorsOnly(what) {
+  return user => {
+    const rs = roles(user);
+    return rs.includes('supervisor') || rs.includes('admin') ? null
+      : `The account ${user.username} may not open the ${what} (supervisor or admin role needed).`;
+  };
+}
+
 export function homeFor(user) {
   const rs = roles(user);
   if (rs.includes('agent') && user.agentId) return 'agent.html';

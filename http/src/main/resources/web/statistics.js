@@ -3,7 +3,19 @@
 // they are from the API: a metric that is null ("no data") shows "–", never 0. Only where rows of
 // several keys share a period are figures recomputed here, with the formulas of Metrics.java.
 import {
-  API, api, currentUser, roles, toLogin, signOut, formatDuration, STATUS_LABELS, el, $, setText, show,
+  API,
+  api,
+  roles,
+  toLogin,
+  signOut,
+  formatDuration,
+  STATUS_LABELS,
+  el,
+  $,
+  setText,
+  show,
+  signedInUser,
+  supervisorsOnly,
 } from './common.js';
 
 const NO_DATA = '–';
@@ -802,23 +814,9 @@ $('#today').addEventListener('click', () => {
 document.addEventListener('visibilitychange', () => { if (!document.hidden) refreshLag(); });
 
 async function start() {
-  let user;
-  try {
-    user = await currentUser();
-  } catch (e) {
-    notice(`Could not check the session: ${e.message}`);
-    setTimeout(start, 3000);
-    return;
-  }
+  const user = await signedInUser(start, notice, supervisorsOnly('statistics'));
   if (!user) {
-    toLogin();
-    return;
-  }
-  setText($('#user-name'), user.name || user.username);
-  const rs = roles(user);
-  if (!rs.includes('supervisor') && !rs.includes('admin')) {
-    notice(`The account ${user.username} may not open the statistics (supervisor or admin role needed).`);
-    document.body.dataset.state = 'error';
+    if (!$('#notice').hidden) document.body.dataset.state = 'error';
     return;
   }
   if (!window.Chart) notice('The chart library did not load: the figures are in the tables below.', 'warn');

@@ -1,8 +1,20 @@
 // Supervisor wallboard: the live feed of /api/v1/wallboard/ws (docs/wallboard-protocol.md).
 // No polling: a snapshot on connect, then queue/agent frames; the clock ticks locally.
 import {
-  currentUser, roles, toLogin, signOut, since, formatDuration, formatSeconds,
-  ReconnectingSocket, connectionIndicator, STATUS_LABELS, el, $, setText, show,
+  roles,
+  signOut,
+  since,
+  formatDuration,
+  formatSeconds,
+  ReconnectingSocket,
+  connectionIndicator,
+  STATUS_LABELS,
+  el,
+  $,
+  setText,
+  show,
+  signedInUser,
+  supervisorsOnly,
 } from './common.js';
 
 const queues = new Map(); // queueId → Queue
@@ -278,27 +290,15 @@ $('#notice-dismiss').addEventListener('click', () => show($('#notice'), false));
 $('#sign-out').addEventListener('click', () => { socket.stop(); signOut(); });
 
 async function start() {
-  let user;
-  try {
-    user = await currentUser();
-  } catch (e) {
-    setText($('#notice-text'), `Could not check the session: ${e.message}`);
+  const user = await signedInUser(start, text => {
+    setText($('#notice-text'), text);
     show($('#notice'), true);
-    setTimeout(start, 3000);
-    return;
-  }
-  if (!user) {
-    toLogin();
-    return;
-  }
-  setText($('#user-name'), user.name || user.username);
-  const rs = roles(user);
-  if (!rs.includes('supervisor') && !rs.includes('admin')) {
-    setText($('#notice-text'), `The account ${user.username} may not open the wallboard (supervisor or admin role needed).`);
-    show($('#notice'), true);
-    onStatus('Not allowed', 'error');
-    return;
-  }
+  }, u => {
+    const refusal = supervisorsOnly('wallboard')(u);
+    if (refusal) onStatus('Not allowed', 'error');
+    return refusal;
+  });
+  if (!user) return;
   const param = Number(new URLSearchParams(location.search).get('slideshow'));
   if (param > 0) startSlideshow(param);
   socket.start();
