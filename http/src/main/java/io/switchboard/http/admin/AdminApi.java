@@ -329,7 +329,7 @@ public final class AdminApi extends SecuredRoutes {
     return concat(
         pathEndOrSingleSlash(() -> concat(
             get(() -> reader(p, () -> withPlan(plan -> ok(plan.agents().values().stream()
-                .filter(a -> agentInScope(p, plan, a)).toList())))),
+                .filter(a -> p.covers(plan, a)).toList())))),
             post(() -> admin(p, () -> tree(node -> field("id", () -> new AgentId(text(node, "id")), id ->
                 withPlan(plan -> plan.agents().containsKey(id) ? conflict("agent " + id + " already exists")
                     : putAgent(p, plan, id, node, StatusCodes.CREATED)))))))),
@@ -358,16 +358,10 @@ public final class AdminApi extends SecuredRoutes {
                 }))))))));
   }
 
-  private boolean agentInScope(Principal p, NumberPlan.Plan plan, NumberPlan.AgentListing a) {
-    if (!p.scoped()) return true;
-    return a.queues().stream().map(plan.queues()::get)
-        .anyMatch(q -> q != null && p.covers(q.answeringPoint()));
-  }
-
   private Route scopedAgent(Principal p, AgentId id, Function<NumberPlan.AgentListing, Route> inner) {
     return withPlan(plan -> {
       NumberPlan.AgentListing a = plan.agents().get(id);
-      return a == null || !agentInScope(p, plan, a) ? notFound("agent " + id) : inner.apply(a);
+      return a == null || !p.covers(plan, a) ? notFound("agent " + id) : inner.apply(a);
     });
   }
 

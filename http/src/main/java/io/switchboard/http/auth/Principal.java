@@ -18,6 +18,13 @@ public record Principal(User user, String sessionId, Instant expiresAt) {
     return answeringPoint != null && user.covers(answeringPoint);
   }
 
+  /** An agent is in scope through any of its queues (the directory places queues). */
+  public boolean covers(io.switchboard.core.numberplan.NumberPlan.Plan plan,
+      io.switchboard.core.numberplan.NumberPlan.AgentListing agent) {
+    if (!scoped()) return true;
+    return agent.queues().stream().map(plan.queues()::get).anyMatch(q -> q != null && covers(q.answeringPoint()));
+  }
+
   /** Limited to some answering points (an empty list in the user means all). */
   public boolean scoped() {
     return !user.answeringPoints().isEmpty();

@@ -164,7 +164,7 @@ public final class ReportApi extends SecuredRoutes {
           case ReportKind.AGENT -> {
             NumberPlan.AgentListing a = plan.agents().get(new AgentId(raw));
             if (a == null) return invalid(field, field + ": unknown agent " + raw);
-            if (!agentInScope(p, plan, a)) return outOfScope("agent " + raw);
+            if (!p.covers(plan, a)) return outOfScope("agent " + raw);
           }
           default -> throw new IllegalStateException(name);
         }
@@ -175,12 +175,6 @@ public final class ReportApi extends SecuredRoutes {
           + "companies, queues or agents of them) in parameters; allowed for " + s.kind().wire() + ": "
           + String.join(", ", s.kind().parameters().stream().sorted().toList()), "parameters"));
     return null;
-  }
-
-  /** The same rule as the configuration API: an agent is in scope through any of its queues. */
-  private static boolean agentInScope(Principal p, NumberPlan.Plan plan, NumberPlan.AgentListing a) {
-    if (!p.scoped()) return true;
-    return a.queues().stream().map(plan.queues()::get).anyMatch(q -> q != null && p.covers(q.answeringPoint()));
   }
 
   /** Own subscriptions always; an admin's view reaches others' that lie wholly within his answering points. */
@@ -204,7 +198,7 @@ public final class ReportApi extends SecuredRoutes {
           }
           case ReportKind.AGENT -> {
             NumberPlan.AgentListing a = plan.agents().get(new AgentId(raw));
-            yield a != null && agentInScope(p, plan, a);
+            yield a != null && p.covers(plan, a);
           }
           default -> false;
         };

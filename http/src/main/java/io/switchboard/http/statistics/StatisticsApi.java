@@ -154,9 +154,7 @@ public final class StatisticsApi extends SecuredRoutes {
           .map(c -> c.id().value()).collect(Collectors.toSet());
       case ANSWERING_POINT -> plan.answeringPoints().keySet().stream().filter(p::covers)
           .map(AnsweringPointId::value).collect(Collectors.toSet());
-      case AGENT -> plan.agents().values().stream()
-          .filter(a -> a.queues().stream().map(plan.queues()::get)
-              .anyMatch(q -> q != null && p.covers(q.answeringPoint())))
+      case AGENT -> plan.agents().values().stream().filter(a -> p.covers(plan, a))
           .map(a -> a.id().value()).collect(Collectors.toSet());
     };
   }
