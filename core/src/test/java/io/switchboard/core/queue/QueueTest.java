@@ -466,19 +466,59 @@ class QueueTest {
     replies.expectMessageClass(Queue.Done.class);
     ContactSummary c = new ContactSummary(new CallId("x"), Channel.VOICE, new QueueId("same-batch"), "08", "07",
         new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null);
-    ref.tell(new Queue.Enqueue(c, replies.ref()));
-    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
+    inOneBatch(ref, () -> {
+      ref.tell(new Queue.Enqueue(c, replies.ref()));
+      ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
+    });
     Queue.Refused refused = (Queue.Refused) replies.receiveMessage();
     assertThat(refused.refusal().message()).contains("left queue same-batch while being queued");
     // Left, then queued again, then abandoned — all pending together: it ends up gone.
     ref.tell(new Queue.Enqueue(c, replies.ref()));
     replies.receiveMessage();
-    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
-    ref.tell(new Queue.Enqueue(c, replies.ref()));
-    ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ABANDONED));
+    inOneBatch(ref, () -> {
+      ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ORPHANED));
+      ref.tell(new Queue.Enqueue(c, replies.ref()));
+      ref.tell(new Queue.Dequeue(new CallId("x"), LeaveReason.ABANDONED));
+    });
     replies.receiveMessage();
     ref.tell(new Queue.GetState(replies.ref()));
     assertThat(((Queue.Done) replies.receiveMessage()).view().waitingCount()).isZero();
+  }
+
+  /**
+   * Sends {@code messages} while a write of the queue is held in the journal, so they wait for it
+   * together and land in the queue's next write batch together, however the threads run.
+   */
+  private static void inOneBatch(org.apache.pekko.actor.typed.ActorRef<Queue.Command> ref, Runnable messages) {
+    var journal = org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit.create(kit.system());
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var held = new java.util.concurrent.CountDownLatch(1);
+    journal.withPolicy((persistenceId, operation) -> {
+      if (operation instanceof org.apache.pekko.persistence.testkit.WriteEvents && held.getCount() > 0) {
+        held.countDown();
+        try {
+          release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$;
+    });
+    try {
+      TestProbe<Queue.Reply> configured = kit.createTestProbe(Queue.Reply.class);
+      ref.tell(new Queue.Configure(QueueConfig.named("Q"), configured.ref()));
+      try {
+        assertThat(held.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("a write held in the journal").isTrue();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      messages.run();
+      release.countDown();
+      configured.expectMessageClass(Queue.Done.class);
+    } finally {
+      release.countDown();
+      journal.resetPolicy();
+    }
   }
 
   @Test
