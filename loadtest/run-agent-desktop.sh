@@ -16,7 +16,7 @@ JAR="$ROOT/cluster/target/switchboard-node.jar"
 [[ -f "$JAR" ]] || { echo "no $JAR: build first (cd $ROOT && mvn -B -o -q install -DskipTests)" >&2; exit 2; }
 NODE_HEAP=${NODE_HEAP:-2g}
 GATLING_HEAP=${GATLING_HEAP:-2g}
-WORK=$(mktemp -d /tmp/sb-agent-desktop-XXXXXX)
+WORK=$(mktemp -d -t sb-agent-desktop-XXXXXX)
 # A copy of the jar and its lib/, so a rebuild during the run cannot change the running node
 mkdir -p "$WORK/dist" && cp "$JAR" "$WORK/dist/" && cp -r "$(dirname "$JAR")/lib" "$WORK/dist/"
 JAR="$WORK/dist/switchboard-node.jar"

@@ -51,43 +51,39 @@ final class CallLogRow {
   }
 
   private static void read(CallLogRow r, ResultSet rs) throws SQLException {
-    {
-      {
-        r.stored = true;
-        r.channel = rs.getString("channel");
-        r.dialledNumber = rs.getString("dialled_number");
-        r.callerNumber = rs.getString("caller_number");
-        r.answeringPoint = rs.getString("answering_point");
-        r.company = rs.getString("company");
-        r.firstQueue = rs.getString("first_queue");
-        r.queue = rs.getString("queue");
-        r.queues = rs.getString("queues");
-        r.priority = rs.getInt("priority");
-        r.phase = rs.getString("phase");
-        r.outcome = rs.getString("outcome");
-        r.arrivedAt = rs.getLong("arrived_at");
-        r.virtualStartAt = longOrNull(rs, "virtual_start_at");
-        r.enqueuedAt = longOrNull(rs, "enqueued_at");
-        r.answeredAt = longOrNull(rs, "answered_at");
-        r.abandonedAt = longOrNull(rs, "abandoned_at");
-        r.flowOutAt = longOrNull(rs, "flow_out_at");
-        r.endedAt = longOrNull(rs, "ended_at");
-        r.completedAt = longOrNull(rs, "completed_at");
-        r.agent = rs.getString("agent");
-        r.agents = rs.getString("agents");
-        r.offers = rs.getInt("offers");
-        r.endedBy = rs.getString("ended_by");
-        r.abandonedPhase = rs.getString("abandoned_phase");
-        r.waitMs = longOrNull(rs, "wait_ms");
-        r.talkMs = longOrNull(rs, "talk_ms");
-        r.holdMs = longOrNull(rs, "hold_ms");
-        r.wrapUpMs = longOrNull(rs, "wrap_up_ms");
-        r.serviceLevelThresholdMs = longOrNull(rs, "service_level_threshold_ms");
-        r.shortAbandonThresholdMs = longOrNull(rs, "short_abandon_threshold_ms");
-        r.closedAction = rs.getString("closed_action");
-        r.classification = rs.getString("classification");
-      }
-    }
+    r.stored = true;
+    r.channel = rs.getString("channel");
+    r.dialledNumber = rs.getString("dialled_number");
+    r.callerNumber = rs.getString("caller_number");
+    r.answeringPoint = rs.getString("answering_point");
+    r.company = rs.getString("company");
+    r.firstQueue = rs.getString("first_queue");
+    r.queue = rs.getString("queue");
+    r.queues = rs.getString("queues");
+    r.priority = rs.getInt("priority");
+    r.phase = rs.getString("phase");
+    r.outcome = rs.getString("outcome");
+    r.arrivedAt = rs.getLong("arrived_at");
+    r.virtualStartAt = longOrNull(rs, "virtual_start_at");
+    r.enqueuedAt = longOrNull(rs, "enqueued_at");
+    r.answeredAt = longOrNull(rs, "answered_at");
+    r.abandonedAt = longOrNull(rs, "abandoned_at");
+    r.flowOutAt = longOrNull(rs, "flow_out_at");
+    r.endedAt = longOrNull(rs, "ended_at");
+    r.completedAt = longOrNull(rs, "completed_at");
+    r.agent = rs.getString("agent");
+    r.agents = rs.getString("agents");
+    r.offers = rs.getInt("offers");
+    r.endedBy = rs.getString("ended_by");
+    r.abandonedPhase = rs.getString("abandoned_phase");
+    r.waitMs = longOrNull(rs, "wait_ms");
+    r.talkMs = longOrNull(rs, "talk_ms");
+    r.holdMs = longOrNull(rs, "hold_ms");
+    r.wrapUpMs = longOrNull(rs, "wrap_up_ms");
+    r.serviceLevelThresholdMs = longOrNull(rs, "service_level_threshold_ms");
+    r.shortAbandonThresholdMs = longOrNull(rs, "short_abandon_threshold_ms");
+    r.closedAction = rs.getString("closed_action");
+    r.classification = rs.getString("classification");
   }
 
   private static Long longOrNull(ResultSet rs, String column) throws SQLException {

@@ -248,9 +248,7 @@ public final class StatisticsReader {
 
   /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
   public List<ProjectionStatus> status(List<String> keys, Map<String, Long> lastLagMillis) {
-    Map<String, Long> offsets = new TreeMap<>();
-    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
-        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+    Map<String, Long> offsets = offsets();
     List<ProjectionStatus> result = new ArrayList<>();
     for (String key : keys) {
       Long offset = offsets.get(key);
@@ -270,9 +268,7 @@ public final class StatisticsReader {
    * projected (the write time of the oldest event some slice has not projected yet, or now).
    */
   public Instant completeUpTo(List<String> keys) {
-    Map<String, Long> offsets = new TreeMap<>();
-    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
-        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+    Map<String, Long> offsets = offsets();
     long[] oldest = {Long.MAX_VALUE};
     for (String key : keys)
       query("SELECT j.\"write_timestamp\" FROM \"event_journal\" j WHERE j.\"ordering\" = (SELECT MIN(t.\"event_id\") "
@@ -281,6 +277,14 @@ public final class StatisticsReader {
             ps.setLong(2, offsets.getOrDefault(key, 0L));
           }, rs -> oldest[0] = Math.min(oldest[0], rs.getLong(1)));
     return oldest[0] == Long.MAX_VALUE ? Instant.now() : Instant.ofEpochMilli(oldest[0]);
+  }
+
+  /** The stored offset (journal ordering) of each projection slice that has one. */
+  private Map<String, Long> offsets() {
+    Map<String, Long> offsets = new TreeMap<>();
+    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
+        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+    return offsets;
   }
 
   /** Every row of every read table, in a stable order: what a rebuild must reproduce exactly. */
