@@ -12,6 +12,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 
 import com.typesafe.config.Config;
 import io.switchboard.core.engine.Engine;
+import io.switchboard.sip.gateway.SipGateway;
+import io.switchboard.sip.gateway.SipSettings;
 import io.switchboard.core.user.LoginSession;
 import io.switchboard.core.user.Users;
 import io.switchboard.http.Edge;
@@ -41,11 +43,14 @@ public final class Node implements AutoCloseable {
   public final ActorSystem<Void> system;
   public final Engine engine;
   public final InetSocketAddress httpAddress;
+  /** The SIP gateway, or null when {@code switchboard.sip.enabled} is off. */
+  public final SipGateway sip;
 
-  private Node(ActorSystem<Void> system, Engine engine, InetSocketAddress httpAddress) {
+  private Node(ActorSystem<Void> system, Engine engine, InetSocketAddress httpAddress, SipGateway sip) {
     this.system = system;
     this.engine = engine;
     this.httpAddress = httpAddress;
+    this.sip = sip;
   }
 
   public static Node start(Config config) {
@@ -83,6 +88,17 @@ public final class Node implements AutoCloseable {
           .createIfNoUsers(config.getString("switchboard.auth.bootstrap-admin-password"));
       edge.directoryChanged();
 
+      SipGateway sip = null;
+      if (config.getBoolean("switchboard.sip.enabled")) {
+        SipGateway gateway = SipGateway.start(system, engine.context(), engine.notifications(),
+            SipSettings.from(config), clock);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "sip-gateway", () -> {
+          gateway.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        sip = gateway;
+      }
+
       Config http = config.getConfig("switchboard.http");
       ServerBinding binding = Http.get(system)
           .newServerAt(http.getString("host"), http.getInt("port"))
@@ -91,7 +107,7 @@ public final class Node implements AutoCloseable {
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
       log.info("Switchboard node up: http://{}:{}/ (agent desktop, wallboard), cluster {}",
           binding.localAddress().getHostString(), binding.localAddress().getPort(), cluster.selfMember().address());
-      return new Node(system, engine, binding.localAddress());
+      return new Node(system, engine, binding.localAddress(), sip);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("the node could not start: " + e.getMessage(), e);

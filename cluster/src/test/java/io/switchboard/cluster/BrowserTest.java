@@ -43,6 +43,7 @@ class BrowserTest {
             "pekko.remote.artery.canonical.port", 0,
             "pekko.cluster.seed-nodes", List.of(),
             "pekko.management.http.port", -1,
+            "switchboard.sip.enabled", "off",
             "switchboard.demo-data", "on",
             "switchboard.http.host", "127.0.0.1",
             "switchboard.http.port", 0))

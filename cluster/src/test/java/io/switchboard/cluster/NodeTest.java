@@ -30,6 +30,7 @@ class NodeTest {
             "pekko.remote.artery.canonical.port", 0,
             "pekko.cluster.seed-nodes", java.util.List.of(),
             "pekko.management.http.port", -1,
+            "switchboard.sip.enabled", "off",
             "switchboard.http.port", 0))
         .withFallback(ConfigFactory.load())
         .resolve();

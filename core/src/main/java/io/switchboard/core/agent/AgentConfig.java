@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An agent's settings: the answer groups it may log in to, and how many contacts of each channel
- * it takes at once (voice is 1; chat and case use the same mechanism later).
+ * An agent's settings: the answer groups it may log in to, how many contacts of each channel it
+ * takes at once (voice is 1; chat and case use the same mechanism later), and the phone its
+ * calls ring on ({@code device}, see {@link AgentDevice}; null: the desktop's own audio, which
+ * the SIP gateway does not ring).
  */
-public record AgentConfig(String name, List<AnswerGroup> answerGroups, Map<Channel, Integer> capacity)
+public record AgentConfig(String name, List<AnswerGroup> answerGroups, Map<Channel, Integer> capacity, String device)
     implements CborSerializable {
 
   public AgentConfig {
@@ -33,6 +35,18 @@ public record AgentConfig(String name, List<AnswerGroup> answerGroups, Map<Chann
     if (caps.get(Channel.VOICE) > 1)
       throw new IllegalArgumentException("capacity.VOICE must be 0 or 1: an agent talks on one call at a time");
     capacity = Map.copyOf(caps);
+    if (device != null) {
+      if (device.isBlank()) device = null;
+      else AgentDevice.parse(device);
+    }
+  }
+
+  public AgentConfig(String name, List<AnswerGroup> answerGroups, Map<Channel, Integer> capacity) {
+    this(name, answerGroups, capacity, null);
+  }
+
+  public AgentConfig withDevice(String d) {
+    return new AgentConfig(name, answerGroups, capacity, d);
   }
 
   public static AgentConfig of(String name, AnswerGroup... groups) {

@@ -1,0 +1,760 @@
+package io.switchboard.sip.gateway;
+
+import io.switchboard.core.Refusal;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.agent.AgentContact;
+import io.switchboard.core.agent.AgentDevice;
+import io.switchboard.core.agent.AgentId;
+import io.switchboard.core.agent.AgentView;
+import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.CallPhase;
+import io.switchboard.core.call.CallSession;
+import io.switchboard.core.call.CallView;
+import io.switchboard.core.call.EndedBy;
+import io.switchboard.core.call.OfferRecord;
+import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.routing.Offer;
+import io.switchboard.core.routing.OfferId;
+import io.switchboard.sip.media.MediaDescription;
+import io.switchboard.sip.media.MediaLeg;
+import io.switchboard.sip.media.Negotiated;
+import io.switchboard.sip.media.Sdp;
+import io.switchboard.sip.media.SdpProblem;
+import io.switchboard.sip.registrar.Binding;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.WarningHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One call through the gateway (a back-to-back user agent): the caller's dialog, the dialogs to
+ * the agents' phones its offers ring, and the media between them. The engine's {@link
+ * CallSession} decides; this carries it out and tells the engine what the people did (hung up,
+ * answered the phone, declined it).
+ *
+ * <p>The caller is answered (200 OK) once the engine has queued the call, and hears the queue's
+ * prompts and hold music from then on. An offer to an agent with a phone ({@link AgentDevice})
+ * rings that phone; the agent answering it accepts the offer, and only when the engine grants
+ * the call are the two legs bridged, so a phone answered a moment too late is hung up, never
+ * connected to a caller someone else has.
+ */
+final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
+
+  sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
+  record Invited(SipEndpoint.Incoming invite) implements Command {}
+
+  record InDialog(SipEndpoint.Incoming request) implements Command {}
+
+  record LegAnswered(ResponseEvent event) implements Command {}
+
+  record LegTimedOut(ClientTransaction transaction) implements Command {}
+
+  record DialogEnded(Dialog dialog) implements Command {}
+
+  record CallUpdate(CallView view) implements Command {}
+
+  record AgentUpdate(AgentId agent, AgentView view, String cause) implements Command {}
+
+  private record Arrived(CallSession.Reply reply, Throwable failure) implements Command {}
+
+  private record Accepted(OfferId offerId, Agent.Reply reply, Throwable failure) implements Command {}
+
+  private record PromptFinished() implements Command {}
+
+  private record Digit(char digit) implements Command {}
+
+  private record RingTimeout(OfferId offerId) implements Command {}
+
+  private record Ignored() implements Command {}
+
+  private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{2,20}");
+  private static final Pattern CALLER = Pattern.compile("\\+?[0-9]{1,20}");
+
+  enum Phase {
+    /** INVITE received, the engine asked. */
+    ARRIVING,
+    /** Answered, in the queue, hearing prompts. */
+    QUEUED,
+    /** Bridged to an agent's phone (or answered by an agent without one). */
+    CONNECTED,
+    /** Hearing a last message before the gateway hangs up. */
+    CLOSING,
+    DONE
+  }
+
+  enum LegState {
+    CALLING,
+    ANSWERED,
+    CONNECTED,
+    ENDED
+  }
+
+  /** The dialog to an agent's phone for one offer. */
+  private static final class AgentLeg {
+    final OfferId offerId;
+    final AgentId agent;
+    final String loginId;
+    ClientTransaction invite;
+    Dialog dialog;
+    MediaLeg media;
+    LegState state = LegState.CALLING;
+    boolean cancelled;
+    boolean seenRinging;
+
+    AgentLeg(OfferId offerId, AgentId agent, String loginId) {
+      this.offerId = offerId;
+      this.agent = agent;
+      this.loginId = loginId;
+    }
+  }
+
+  static Behavior<Command> create(Gateway.Wiring w, CallId callId, String sipCallId) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new GatewayCall(ctx, timers, w, callId, sipCallId)));
+  }
+
+  private final Gateway.Wiring w;
+  private final TimerScheduler<Command> timers;
+  private final CallId callId;
+  private final String sipCallId;
+  private final Map<OfferId, AgentLeg> legs = new LinkedHashMap<>();
+  private Phase phase = Phase.ARRIVING;
+  private SipEndpoint.Incoming invite;
+  private Dialog callerDialog;
+  private MediaLeg callerMedia;
+  private Negotiated callerCodec;
+  private boolean answered;
+  private boolean callerGone;
+  private boolean arrivalSettled;
+  private AgentLeg connected;
+  private CallView lastView;
+  private final StringBuilder digits = new StringBuilder();
+  private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+
+  private GatewayCall(ActorContext<Command> ctx, TimerScheduler<Command> timers, Gateway.Wiring w, CallId callId,
+      String sipCallId) {
+    super(ctx);
+    this.w = w;
+    this.timers = timers;
+    this.callId = callId;
+    this.sipCallId = sipCallId;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Invited.class, m -> onInvite(m.invite()))
+        .onMessage(Arrived.class, this::onArrived)
+        .onMessage(InDialog.class, m -> onInDialog(m.request()))
+        .onMessage(LegAnswered.class, m -> onLegResponse(m.event()))
+        .onMessage(LegTimedOut.class, this::onLegTimeout)
+        .onMessage(DialogEnded.class, this::onDialogEnded)
+        .onMessage(CallUpdate.class, m -> onCallUpdate(m.view()))
+        .onMessage(AgentUpdate.class, this::onAgentUpdate)
+        .onMessage(Accepted.class, this::onAccepted)
+        .onMessage(PromptFinished.class, m -> onPromptFinished())
+        .onMessage(Digit.class, m -> onDigit(m.digit()))
+        .onMessage(RingTimeout.class, this::onRingTimeout)
+        .onMessage(Ignored.class, m -> this)
+        .build();
+  }
+
+  // ---------------------------------------------------------------- the caller arrives
+
+  private Behavior<Command> onInvite(SipEndpoint.Incoming in) {
+    invite = in;
+    callerDialog = in.dialog();
+    Request r = in.request();
+    MediaDescription offered;
+    try {
+      offered = Sdp.parse(body(r));
+    } catch (SdpProblem ex) {
+      return refuse(Response.BAD_REQUEST, "Bad SDP: " + ex.getMessage());
+    }
+    Optional<Negotiated> codec = Sdp.negotiate(offered, w.settings().codecs());
+    if (codec.isEmpty()) return refuse(Response.NOT_ACCEPTABLE_HERE, "no codec in common (PCMU, PCMA)");
+    callerCodec = codec.get();
+    String dialled = userOf(r.getRequestURI());
+    if (dialled == null || !NUMBER.matcher(dialled).matches())
+      return refuse(Response.NOT_FOUND, "unknown number");
+    String caller = userOf(((FromHeader) r.getHeader(FromHeader.NAME)).getAddress().getURI());
+    if (caller == null || !CALLER.matcher(caller).matches()) caller = "anonymous";
+    try {
+      callerMedia = w.media().open();
+    } catch (IOException ex) {
+      return refuse(Response.SERVICE_UNAVAILABLE, "no media port free");
+    }
+    callerMedia.remote(new InetSocketAddress(offered.address(), offered.port()), callerCodec);
+    callerMedia.onDtmf(d -> getContext().getSelf().tell(new Digit(d)));
+    String from = caller;
+    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(),
+        replyTo -> new CallSession.Arrive(dialled, from, replyTo), Arrived::new);
+    return this;
+  }
+
+  private Behavior<Command> onArrived(Arrived m) {
+    settleArrival();
+    if (callerGone) {
+      // The caller left while the engine decided; a queued call is taken out again.
+      if (m.reply() instanceof CallSession.Done d && d.view() != null && d.view().phase() != CallPhase.FINISHED)
+        hangupInEngine();
+      return finish();
+    }
+    if (m.failure() != null) return refuse(Response.SERVICE_UNAVAILABLE, "the engine did not answer in time");
+    if (m.reply() instanceof CallSession.Refused refused) {
+      Refusal f = refused.refusal();
+      return switch (f.code()) {
+        case NOT_FOUND, INVALID -> refuse(Response.NOT_FOUND, f.message());
+        default -> refuse(Response.SERVICE_UNAVAILABLE, f.message());
+      };
+    }
+    CallView view = ((CallSession.Done) m.reply()).view();
+    lastView = view;
+    if (view.phase() == CallPhase.FINISHED) return closed(view);
+    answerCaller();
+    phase = Phase.QUEUED;
+    callerMedia.play(w.settings().queuePrompts(), true, null);
+    return onCallUpdate(view);
+  }
+
+  /** The engine handled the call without a queue (closed, or overflowed to a closed action). */
+  private Behavior<Command> closed(CallView view) {
+    ClosedAction action = view.closedAction();
+    if (action instanceof ClosedAction.Forward f && !answered) {
+      // The caller's side (the trunk) places the forwarded call.
+      w.sip().reply(invite.transaction(), invite.request(), Response.MOVED_TEMPORARILY, resp -> {
+        try {
+          resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(f.number()))));
+        } catch (java.text.ParseException ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
+      return finish();
+    }
+    // A night message, or (until voicemail is built) the closed message for a mailbox.
+    String prompt = action instanceof ClosedAction.NightMessage n && w.media().prompts().has(n.prompt())
+        ? n.prompt() : "closed";
+    if (!answered) answerCaller();
+    endAgentLegs();
+    phase = Phase.CLOSING;
+    callerMedia.play(List.of(prompt), false, () -> getContext().getSelf().tell(new PromptFinished()));
+    return this;
+  }
+
+  private Behavior<Command> onPromptFinished() {
+    if (phase == Phase.CLOSING) {
+      hangUpCaller();
+      return finish();
+    }
+    return this;
+  }
+
+  private void answerCaller() {
+    String sdp = Sdp.answer(w.settings().publicHost(), callerMedia.localPort(), callerCodec, sdpSession, 1);
+    answered = w.sip().reply(invite.transaction(), invite.request(), Response.OK, resp -> {
+      resp.addHeader(w.sip().contact(invite.transport()));
+      try {
+        resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
+      } catch (java.text.ParseException ex) {
+        throw new IllegalStateException(ex);
+      }
+    });
+    if (callerDialog == null) callerDialog = invite.transaction().getDialog();
+  }
+
+  // ---------------------------------------------------------------- requests within dialogs
+
+  private Behavior<Command> onInDialog(SipEndpoint.Incoming in) {
+    Request r = in.request();
+    String sipId = Gateway.callIdOf(r);
+    AgentLeg leg = sipId.equals(sipCallId) ? null : legOfCallId(sipId);
+    switch (r.getMethod()) {
+      case Request.ACK -> {
+        return this;
+      }
+      case Request.CANCEL -> {
+        w.sip().reply(in.transaction(), r, Response.OK);
+        if (leg == null && !answered) {
+          w.sip().reply(invite.transaction(), invite.request(), Response.REQUEST_TERMINATED);
+          return callerLeft();
+        }
+        return this;
+      }
+      case Request.BYE -> {
+        w.sip().reply(in.transaction(), r, Response.OK);
+        return leg == null ? callerLeft() : agentHungUp(leg);
+      }
+      case Request.INFO -> {
+        w.sip().reply(in.transaction(), r, Response.OK);
+        if (leg == null) infoDigit(r).ifPresent(this::onDigit);
+        return this;
+      }
+      case Request.INVITE -> {
+        return reInvite(in, leg);
+      }
+      case Request.OPTIONS -> {
+        w.sip().reply(in.transaction(), r, Response.OK);
+        return this;
+      }
+      default -> {
+        w.sip().reply(in.transaction(), r, Response.METHOD_NOT_ALLOWED);
+        return this;
+      }
+    }
+  }
+
+  /**
+   * A re-INVITE: a new offer from the same party, most often hold (sendonly/inactive) and
+   * resume. Answered with our same port; a held agent leaves the caller hearing hold music.
+   */
+  private Behavior<Command> reInvite(SipEndpoint.Incoming in, AgentLeg leg) {
+    Request r = in.request();
+    MediaLeg media = leg == null ? callerMedia : leg.media;
+    MediaDescription offered;
+    try {
+      offered = Sdp.parse(body(r));
+    } catch (SdpProblem ex) {
+      w.sip().reply(in.transaction(), r, Response.NOT_ACCEPTABLE_HERE);
+      return this;
+    }
+    Optional<Negotiated> codec = Sdp.negotiate(offered, w.settings().codecs());
+    if (codec.isEmpty() || media == null) {
+      w.sip().reply(in.transaction(), r, Response.NOT_ACCEPTABLE_HERE);
+      return this;
+    }
+    boolean held = offered.direction().equals("sendonly") || offered.direction().equals("inactive")
+        || "0.0.0.0".equals(offered.address());
+    if (!held) media.remote(new InetSocketAddress(offered.address(), offered.port()), codec.get());
+    String sdp = Sdp.answer(w.settings().publicHost(), media.localPort(), codec.get(), sdpSession,
+        System.currentTimeMillis() / 1000);
+    w.sip().reply(in.transaction(), r, Response.OK, resp -> {
+      resp.addHeader(w.sip().contact(in.transport()));
+      try {
+        resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
+      } catch (java.text.ParseException ex) {
+        throw new IllegalStateException(ex);
+      }
+    });
+    if (leg != null && leg == connected && callerMedia != null) {
+      if (held) {
+        callerMedia.unbridge();
+        callerMedia.play(List.of("hold-music"), true, null);
+      } else {
+        callerMedia.stopPlaying();
+        callerMedia.bridge(leg.media);
+      }
+    } else if (leg == null) {
+      media.hold(held);
+    }
+    return this;
+  }
+
+  /** The caller hung up (BYE, or CANCEL before the answer). */
+  private Behavior<Command> callerLeft() {
+    callerGone = true;
+    if (phase == Phase.ARRIVING) return this; // the engine's answer decides what to take back
+    if (phase == Phase.QUEUED || phase == Phase.CONNECTED) hangupInEngine();
+    endAgentLegs();
+    return finish();
+  }
+
+  /**
+   * The stack ended a dialog we did not end: the caller never ACKed our 200 (gone, or not a real
+   * caller), or an agent's phone never ACKed... either way that party is gone.
+   */
+  private Behavior<Command> onDialogEnded(DialogEnded m) {
+    if (phase == Phase.DONE) return this;
+    if (m.dialog() == callerDialog || m.dialog().getCallId().getCallId().equals(sipCallId)) {
+      getContext().getLog().info("call {}: the caller's dialog ended without a BYE", callId);
+      return callerLeft();
+    }
+    for (AgentLeg leg : legs.values())
+      if (leg.dialog == m.dialog() && leg.state != LegState.ENDED) return agentHungUp(leg);
+    return this;
+  }
+
+  private Behavior<Command> agentHungUp(AgentLeg leg) {
+    leg.state = LegState.ENDED;
+    if (leg != connected) return this;
+    w.engine().refs().agent(leg.agent).tell(new Agent.EndCall(leg.loginId, callId, ignore()));
+    hangUpCaller();
+    return finish();
+  }
+
+  // ---------------------------------------------------------------- what the engine decided
+
+  private Behavior<Command> onCallUpdate(CallView view) {
+    if (phase == Phase.DONE || phase == Phase.ARRIVING) return this;
+    lastView = view;
+    for (OfferRecord o : view.ringing()) {
+      AgentLeg leg = legs.get(o.offerId());
+      if (leg != null) leg.seenRinging = true;
+    }
+    // Offers gone from the call (withdrawn, missed, declined, answered elsewhere): stop their phones.
+    for (AgentLeg leg : List.copyOf(legs.values()))
+      if (leg.state == LegState.CALLING && leg.seenRinging
+          && view.ringing().stream().noneMatch(o -> o.offerId().equals(leg.offerId))
+          && !(view.phase() == CallPhase.TALKING && leg.agent.equals(view.agent())))
+        stopLeg(leg);
+    if (view.phase() == CallPhase.TALKING && connected == null && phase == Phase.QUEUED
+        && legs.values().stream().noneMatch(l -> l.agent.equals(view.agent()))) {
+      // Answered by an agent without a phone of ours: nothing for the caller to hear from us.
+      phase = Phase.CONNECTED;
+      callerMedia.stopPlaying();
+    }
+    if (view.phase() == CallPhase.FINISHED && view.closedAction() != null && phase == Phase.QUEUED)
+      return closed(view);
+    if ((view.phase() == CallPhase.WRAP_UP || view.phase() == CallPhase.FINISHED) && view.endedBy() == EndedBy.AGENT
+        && (phase == Phase.CONNECTED || phase == Phase.QUEUED)) {
+      // The agent ended the call from the desktop.
+      endAgentLegs();
+      hangUpCaller();
+      return finish();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAgentUpdate(AgentUpdate m) {
+    if (phase != Phase.QUEUED && phase != Phase.CONNECTED) return this;
+    AgentView v = m.view();
+    Optional<AgentContact> mine = v.contacts().stream()
+        .filter(c -> c.offer().contact().callId().equals(callId)).findFirst();
+    AgentLeg existing = legs.values().stream()
+        .filter(l -> l.agent.equals(m.agent()) && l.state != LegState.ENDED).findFirst().orElse(null);
+    if (mine.isPresent() && mine.get().phase() == AgentContact.Phase.RESERVED && phase == Phase.QUEUED
+        && existing == null && !legs.containsKey(mine.get().offer().offerId())) {
+      if (v.config() != null && v.config().device() != null) ring(v, mine.get().offer());
+      return this;
+    }
+    // The offer is gone from the agent (withdrawn, missed, declined): stop its phone.
+    if (existing != null && existing.state == LegState.CALLING
+        && (mine.isEmpty() || !mine.get().offer().offerId().equals(existing.offerId)))
+      stopLeg(existing);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- agents' phones
+
+  private void ring(AgentView v, Offer offer) {
+    AgentLeg leg = new AgentLeg(offer.offerId(), v.agentId(), v.loginId());
+    legs.put(offer.offerId(), leg);
+    Optional<URI> target = target(AgentDevice.parse(v.config().device()));
+    if (target.isEmpty()) {
+      getContext().getLog().info("agent {}'s phone {} is not reachable; the offer is declined", v.agentId(),
+          v.config().device());
+      decline(leg);
+      return;
+    }
+    try {
+      leg.media = w.media().open();
+      String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
+      CallView view = lastView;
+      String caller = view != null && !"anonymous".equals(view.callerNumber()) ? view.callerNumber() : "anonymous";
+      ClientTransaction ct = w.sip().invite(target.get(), caller, null, sdp);
+      leg.invite = ct;
+      w.gateway().tell(new Gateway.OwnLeg(Gateway.callIdOf(ct.getRequest()), getContext().getSelf()));
+      Duration ring = offer.timeout() != null && offer.timeout().compareTo(w.settings().agentRingTimeout()) < 0
+          ? offer.timeout().plusSeconds(1) : w.settings().agentRingTimeout();
+      timers.startSingleTimer(offer.offerId(), new RingTimeout(offer.offerId()), ring);
+    } catch (Exception ex) {
+      getContext().getLog().warn("could not ring agent {} at {}: {}", v.agentId(), target.get(), ex.toString());
+      decline(leg);
+    }
+  }
+
+  private Optional<URI> target(AgentDevice device) {
+    try {
+      if (device instanceof AgentDevice.SipUri s) return Optional.of(w.sip().parseUri(s.uri()));
+      if (device instanceof AgentDevice.Account a)
+        return w.registrar().reachable(a.user()).map(Binding::contactUri).map(this::uri);
+      if (device instanceof AgentDevice.PhoneNumber p && w.settings().trunk() != null)
+        return Optional.of(forwardUri(p.number()));
+    } catch (java.text.ParseException ex) {
+      getContext().getLog().warn("bad device address {}: {}", device, ex.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  private URI uri(String s) {
+    try {
+      return w.sip().parseUri(s);
+    } catch (java.text.ParseException ex) {
+      throw new IllegalArgumentException(ex);
+    }
+  }
+
+  /** A number through the trunk (sip:number@trunk-host), or a tel: URI when there is no trunk. */
+  private URI forwardUri(String number) {
+    try {
+      if (w.settings().trunk() == null) return w.sip().parseUri("tel:" + number);
+      SipURI trunk = (SipURI) w.sip().parseUri(w.settings().trunk());
+      SipURI uri = w.sip().addresses.createSipURI(number, trunk.getHost());
+      if (trunk.getPort() > 0) uri.setPort(trunk.getPort());
+      if (trunk.getTransportParam() != null) uri.setTransportParam(trunk.getTransportParam());
+      return uri;
+    } catch (java.text.ParseException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private Behavior<Command> onLegResponse(ResponseEvent e) {
+    Response resp = e.getResponse();
+    String method = ((CSeqHeader) resp.getHeader(CSeqHeader.NAME)).getMethod();
+    if (!Request.INVITE.equals(method)) return this;
+    AgentLeg leg = legOfCallId(Gateway.callIdOf(resp));
+    if (leg == null) return this;
+    int code = resp.getStatusCode();
+    if (code < 200) return this;
+    if (code < 300) {
+      w.sip().ack(e);
+      if (leg.dialog == null) leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
+      if (leg.state != LegState.CALLING || leg.cancelled || phase != Phase.QUEUED) {
+        // Answered as we stopped it (the CANCEL crossed the 200): hang it up.
+        leg.state = LegState.ENDED;
+        w.sip().sendInDialog(leg.dialog, Request.BYE);
+        closeMedia(leg);
+        return this;
+      }
+      try {
+        MediaDescription answer = Sdp.parse(body(resp));
+        Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
+            () -> new SdpProblem("the phone answered with no codec we offered"));
+        leg.media.remote(new InetSocketAddress(answer.address(), answer.port()), n);
+      } catch (SdpProblem ex) {
+        getContext().getLog().warn("agent {}'s phone answered with unusable SDP: {}", leg.agent, ex.getMessage());
+        leg.state = LegState.ENDED;
+        w.sip().sendInDialog(leg.dialog, Request.BYE);
+        closeMedia(leg);
+        decline(leg);
+        return this;
+      }
+      leg.state = LegState.ANSWERED;
+      timers.cancel(leg.offerId);
+      if (lastView != null && lastView.phase() == CallPhase.TALKING && leg.agent.equals(lastView.agent()))
+        return connect(leg); // the desktop accepted already
+      getContext().ask(Agent.Reply.class, w.engine().refs().agent(leg.agent), askTimeout(),
+          replyTo -> new Agent.AcceptOffer(leg.loginId, leg.offerId, replyTo),
+          (reply, failure) -> new Accepted(leg.offerId, reply, failure));
+      return this;
+    }
+    // Busy, rejected, unreachable: the offer is declined for this agent (unless we stopped it).
+    timers.cancel(leg.offerId);
+    boolean ours = leg.cancelled;
+    leg.state = LegState.ENDED;
+    closeMedia(leg);
+    if (!ours && code != Response.REQUEST_TERMINATED) decline(leg);
+    return this;
+  }
+
+  private Behavior<Command> onLegTimeout(LegTimedOut m) {
+    AgentLeg leg = legOfCallId(Gateway.callIdOf(m.transaction().getRequest()));
+    if (leg != null && leg.state == LegState.CALLING) {
+      leg.state = LegState.ENDED;
+      closeMedia(leg);
+      if (!leg.cancelled) decline(leg);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRingTimeout(RingTimeout m) {
+    AgentLeg leg = legs.get(m.offerId());
+    if (leg != null && leg.state == LegState.CALLING) {
+      stopLeg(leg);
+      decline(leg);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onAccepted(Accepted m) {
+    AgentLeg leg = legs.get(m.offerId());
+    if (leg == null || leg.state != LegState.ANSWERED) return this;
+    if (m.reply() instanceof Agent.Done && phase == Phase.QUEUED) return connect(leg);
+    getContext().getLog().info("agent {} answered its phone but did not get call {}: {}", leg.agent, callId,
+        m.failure() != null ? m.failure().toString() : m.reply());
+    leg.state = LegState.ENDED;
+    w.sip().sendInDialog(leg.dialog, Request.BYE);
+    closeMedia(leg);
+    return this;
+  }
+
+  private Behavior<Command> connect(AgentLeg leg) {
+    leg.state = LegState.CONNECTED;
+    connected = leg;
+    phase = Phase.CONNECTED;
+    callerMedia.stopPlaying();
+    callerMedia.bridge(leg.media);
+    for (AgentLeg other : List.copyOf(legs.values())) if (other != leg) stopLeg(other);
+    return this;
+  }
+
+  /** Stops a phone that rings (CANCEL) or was answered (BYE). */
+  private void stopLeg(AgentLeg leg) {
+    timers.cancel(leg.offerId);
+    if (leg.state == LegState.CALLING) {
+      leg.cancelled = true;
+      if (leg.invite != null) w.sip().cancel(leg.invite);
+      // The 487 (or a 200 that crossed) closes it.
+    } else if (leg.state == LegState.ANSWERED || leg.state == LegState.CONNECTED) {
+      leg.state = LegState.ENDED;
+      w.sip().sendInDialog(leg.dialog, Request.BYE);
+      closeMedia(leg);
+    }
+  }
+
+  private void endAgentLegs() {
+    for (AgentLeg leg : List.copyOf(legs.values())) stopLeg(leg);
+  }
+
+  private void decline(AgentLeg leg) {
+    if (leg.loginId == null) return;
+    w.engine().refs().agent(leg.agent).tell(new Agent.DeclineOffer(leg.loginId, leg.offerId, ignore()));
+  }
+
+  // ---------------------------------------------------------------- DTMF
+
+  private Behavior<Command> onDigit(char d) {
+    // Menus and customer-number entry read these; for now they are kept and logged.
+    digits.append(d);
+    getContext().getLog().debug("call {} DTMF {}", callId, d);
+    return this;
+  }
+
+  /** SIP INFO DTMF: application/dtmf-relay ("Signal=5") or application/dtmf ("5"). */
+  static Optional<Character> infoDigit(Request r) {
+    ContentTypeHeader type = (ContentTypeHeader) r.getHeader(ContentTypeHeader.NAME);
+    if (type == null) return Optional.empty();
+    String body = body(r).trim();
+    String sub = type.getContentSubType().toLowerCase(java.util.Locale.ROOT);
+    String signal = null;
+    if (sub.equals("dtmf-relay")) {
+      for (String line : body.split("\r?\n")) {
+        String[] kv = line.split("=", 2);
+        if (kv.length == 2 && kv[0].trim().equalsIgnoreCase("Signal")) signal = kv[1].trim();
+      }
+    } else if (sub.equals("dtmf")) {
+      signal = body;
+    }
+    if (signal == null || signal.length() != 1 || "0123456789*#ABCDabcd".indexOf(signal.charAt(0)) < 0)
+      return Optional.empty();
+    return Optional.of(Character.toUpperCase(signal.charAt(0)));
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  private Behavior<Command> refuse(int code, String why) {
+    if (invite != null && !answered) {
+      w.sip().reply(invite.transaction(), invite.request(), code, resp -> {
+        try {
+          resp.setReasonPhrase(reason(code, why));
+          if (code == Response.NOT_ACCEPTABLE_HERE)
+            resp.addHeader(w.sip().headers.createWarningHeader(w.settings().publicHost(),
+                WarningHeader.INCOMPATIBLE_MEDIA_FORMAT, why));
+          if (code == Response.SERVICE_UNAVAILABLE)
+            resp.addHeader(w.sip().headers.createRetryAfterHeader((int) w.settings().retryAfter().toSeconds()));
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      });
+    }
+    settleArrival();
+    return finish();
+  }
+
+  /** A reason phrase naming what was wrong, kept to one safe line. */
+  private static String reason(int code, String why) {
+    String base = switch (code) {
+      case Response.NOT_FOUND -> "Not Found";
+      case Response.NOT_ACCEPTABLE_HERE -> "Not Acceptable Here";
+      case Response.SERVICE_UNAVAILABLE -> "Service Unavailable";
+      case Response.BAD_REQUEST -> "Bad Request";
+      default -> "Refused";
+    };
+    String clean = why == null ? "" : why.replaceAll("[\\r\\n\\p{Cntrl}]", " ");
+    if (clean.length() > 120) clean = clean.substring(0, 120);
+    return clean.isBlank() ? base : base + " (" + clean + ")";
+  }
+
+  private void hangUpCaller() {
+    if (answered && !callerGone) w.sip().sendInDialog(callerDialog, Request.BYE);
+    callerGone = true;
+  }
+
+  private void hangupInEngine() {
+    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(), CallSession.Hangup::new,
+        (reply, failure) -> new Ignored());
+  }
+
+  private void settleArrival() {
+    if (!arrivalSettled) w.gateway().tell(new Gateway.ArrivalSettled(getContext().getSelf()));
+    arrivalSettled = true;
+  }
+
+  private Behavior<Command> finish() {
+    phase = Phase.DONE;
+    settleArrival();
+    if (callerMedia != null) callerMedia.close();
+    for (AgentLeg leg : legs.values()) {
+      // A phone still ringing gets its CANCEL; its final answer arrives after we are gone.
+      if (leg.state == LegState.CALLING && !leg.cancelled && leg.invite != null) w.sip().cancel(leg.invite);
+      closeMedia(leg);
+    }
+    return Behaviors.stopped();
+  }
+
+  private void closeMedia(AgentLeg leg) {
+    if (leg.media != null) leg.media.close();
+  }
+
+  private AgentLeg legOfCallId(String sipId) {
+    for (AgentLeg l : legs.values())
+      if (l.invite != null && Gateway.callIdOf(l.invite.getRequest()).equals(sipId)) return l;
+    return null;
+  }
+
+  private Duration askTimeout() {
+    return w.engine().settings().askTimeout();
+  }
+
+  private <T> org.apache.pekko.actor.typed.ActorRef<T> ignore() {
+    return getContext().getSystem().ignoreRef();
+  }
+
+  static String body(javax.sip.message.Message m) {
+    byte[] raw = m.getRawContent();
+    return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+  }
+
+  static String userOf(URI uri) {
+    if (uri instanceof SipURI s) return s.getUser();
+    if (uri != null && "tel".equalsIgnoreCase(uri.getScheme())) {
+      String t = uri.toString().substring(4);
+      int semi = t.indexOf(';');
+      return semi < 0 ? t : t.substring(0, semi);
+    }
+    return null;
+  }
+}

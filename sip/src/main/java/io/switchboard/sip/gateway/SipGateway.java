@@ -1,0 +1,94 @@
+package io.switchboard.sip.gateway;
+
+import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.engine.Notification;
+import io.switchboard.sip.media.MediaEngine;
+import io.switchboard.sip.media.PromptLibrary;
+import io.switchboard.sip.registrar.DigestAuthenticator;
+import io.switchboard.sip.registrar.Registrar;
+import io.switchboard.sip.registrar.SipAccount;
+import io.switchboard.sip.registrar.SipAccountDirectory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The SIP gateway of one node: the stack, the media engine, the registrar and the gateway actor,
+ * started together and stopped together.
+ */
+public final class SipGateway implements AutoCloseable {
+
+  private final ActorSystem<?> system;
+  private final SipEndpoint sip;
+  private final MediaEngine media;
+  private final Registrar registrar;
+  private final SipAccountDirectory accounts;
+  private final ActorRef<Gateway.Command> gateway;
+
+  private SipGateway(ActorSystem<?> system, SipEndpoint sip, MediaEngine media, Registrar registrar,
+      SipAccountDirectory accounts, ActorRef<Gateway.Command> gateway) {
+    this.system = system;
+    this.sip = sip;
+    this.media = media;
+    this.registrar = registrar;
+    this.accounts = accounts;
+    this.gateway = gateway;
+  }
+
+  public static SipGateway start(ActorSystem<?> system, EngineContext engine,
+      ActorRef<Topic.Command<Notification>> notifications, SipSettings settings, Clock clock) throws Exception {
+    PromptLibrary prompts = PromptLibrary.fromClasspath();
+    MediaEngine media = new MediaEngine(InetAddress.getByName(settings.host().equals("0.0.0.0")
+        ? "0.0.0.0" : settings.host()), settings.rtpPortMin(), settings.rtpPortMax(), prompts);
+    SipEndpoint sip;
+    try {
+      sip = new SipEndpoint(settings);
+    } catch (Exception ex) {
+      media.close();
+      throw ex;
+    }
+    SipAccountDirectory accounts = new SipAccountDirectory();
+    for (SipSettings.Account a : settings.accounts())
+      accounts.put(SipAccount.withPassword(a.user(), a.password(), settings.realm(), a.agent()));
+    Registrar registrar = new Registrar(clock);
+    DigestAuthenticator auth = new DigestAuthenticator(settings.realm(),
+        settings.nonceSecret().getBytes(StandardCharsets.UTF_8), clock, settings.nonceLifetime());
+    ActorRef<Gateway.Command> gateway = system.systemActorOf(
+        Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts),
+        "sip-gateway-" + settings.port(), Props.empty());
+    return new SipGateway(system, sip, media, registrar, accounts, gateway);
+  }
+
+  public int port() {
+    return sip.port();
+  }
+
+  public Registrar registrar() {
+    return registrar;
+  }
+
+  public PromptLibrary prompts() {
+    return media.prompts();
+  }
+
+  public SipAccountDirectory accounts() {
+    return accounts;
+  }
+
+  public CompletionStage<Gateway.Counts> counts() {
+    return AskPattern.ask(gateway, Gateway.GetCounts::new, Duration.ofSeconds(5), system.scheduler());
+  }
+
+  @Override
+  public void close() {
+    sip.close();
+    media.close();
+  }
+}

@@ -1,0 +1,83 @@
+package io.switchboard.sip.gateway;
+
+import com.typesafe.config.Config;
+import io.switchboard.sip.media.Codec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/** The gateway's settings, from {@code switchboard.sip} (conf/sip.conf). */
+public record SipSettings(
+    String host,
+    String publicHost,
+    int port,
+    List<String> transports,
+    int rtpPortMin,
+    int rtpPortMax,
+    List<Codec> codecs,
+    int maxCalls,
+    int maxPendingArrivals,
+    Duration retryAfter,
+    Duration agentRingTimeout,
+    int stackThreads,
+    String trunk,
+    String realm,
+    String nonceSecret,
+    Duration nonceLifetime,
+    List<Account> accounts,
+    List<String> queuePrompts) {
+
+  /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
+  public record Account(String user, String password, String agent) {}
+
+  public SipSettings {
+    if (port < 1 || port > 65535) throw new IllegalArgumentException("switchboard.sip.port must be 1-65535, got " + port);
+    if (transports.isEmpty()) throw new IllegalArgumentException("switchboard.sip.transports must name udp and/or tcp");
+    for (String t : transports)
+      if (!t.equals("udp") && !t.equals("tcp"))
+        throw new IllegalArgumentException("switchboard.sip.transports: unknown transport " + t + " (udp, tcp)");
+    if (rtpPortMin < 1024 || rtpPortMax > 65535 || rtpPortMax - rtpPortMin < 2)
+      throw new IllegalArgumentException("switchboard.sip.rtp-port-min/max must be a range within 1024-65535");
+    if (codecs.isEmpty()) throw new IllegalArgumentException("switchboard.sip.codecs must name PCMU and/or PCMA");
+    if (maxCalls < 1) throw new IllegalArgumentException("switchboard.sip.max-calls must be positive");
+    if (publicHost == null || publicHost.isBlank()) publicHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+    if (trunk != null && trunk.isBlank()) trunk = null;
+    if (trunk != null && !trunk.startsWith("sip:"))
+      throw new IllegalArgumentException("switchboard.sip.trunk must be a sip: URI, got " + trunk);
+    if (queuePrompts.isEmpty()) throw new IllegalArgumentException("switchboard.sip.queue-prompts must not be empty");
+  }
+
+  public static SipSettings from(Config root) {
+    Config c = root.getConfig("switchboard.sip");
+    Config r = c.getConfig("registrar");
+    List<Account> accounts = r.getConfigList("accounts").stream()
+        .map(a -> new Account(a.getString("user"), a.getString("password"),
+            a.hasPath("agent") ? a.getString("agent") : null))
+        .toList();
+    return new SipSettings(
+        c.getString("host"),
+        c.getString("public-host"),
+        c.getInt("port"),
+        c.getStringList("transports").stream().map(t -> t.toLowerCase(Locale.ROOT)).toList(),
+        c.getInt("rtp-port-min"),
+        c.getInt("rtp-port-max"),
+        c.getStringList("codecs").stream().map(n -> Codec.valueOf(n.toUpperCase(Locale.ROOT))).toList(),
+        c.getInt("max-calls"),
+        c.getInt("max-pending-arrivals"),
+        c.getDuration("retry-after"),
+        c.getDuration("agent-ring-timeout"),
+        c.getInt("stack-threads"),
+        c.getString("trunk"),
+        r.getString("realm"),
+        r.getString("nonce-secret"),
+        r.getDuration("nonce-lifetime"),
+        accounts,
+        c.getStringList("queue-prompts"));
+  }
+
+  public SipSettings withPort(int p) {
+    return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
+        maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
+        accounts, queuePrompts);
+  }
+}

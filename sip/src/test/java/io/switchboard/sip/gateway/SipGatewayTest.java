@@ -1,0 +1,317 @@
+package io.switchboard.sip.gateway;
+
+import static io.switchboard.core.testkit.EngineHarness.group;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.switchboard.core.agent.Agent;
+import io.switchboard.core.agent.AgentConfig;
+import io.switchboard.core.agent.AgentStatus;
+import io.switchboard.core.calendar.CalendarDefinition;
+import io.switchboard.core.calendar.WeeklyHours;
+import io.switchboard.core.call.CallOutcome;
+import io.switchboard.core.call.CallPhase;
+import io.switchboard.core.call.CallView;
+import io.switchboard.core.call.EndedBy;
+import io.switchboard.core.calendar.CalendarId;
+import io.switchboard.core.engine.Notification;
+import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.OverflowTarget;
+import io.switchboard.core.queue.QueueConfig;
+import io.switchboard.core.queue.QueueId;
+import io.switchboard.core.testkit.EngineHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway against real SIP peers: sipp as callers and as agents' phones, the whole engine
+ * behind it (sharded entities on the in-memory journal). Every test asserts sipp's exit code
+ * (0 only when every call of its scenario passed) and what the engine recorded.
+ */
+class SipGatewayTest {
+
+  static EngineHarness h;
+  static SipGateway gateway;
+  static int sipPort;
+  static final List<Notification> seen = new CopyOnWriteArrayList<>();
+
+  @TempDir Path dir;
+
+  static Config sipConfig(int port) {
+    return ConfigFactory.parseMap(Map.of(
+            "switchboard.sip.port", port,
+            "switchboard.sip.rtp-port-min", 40000,
+            "switchboard.sip.rtp-port-max", 40998,
+            "switchboard.sip.registrar.accounts", List.of(
+                Map.of("user", "alice", "password", "wonderland", "agent", "alice"))))
+        .withFallback(ConfigFactory.parseFile(Path.of("../conf/sip.conf").toFile()))
+        .resolve();
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    h = EngineHarness.start("sip-gateway", EngineHarness.inMemoryConfig());
+    sipPort = Sipp.freePort();
+    gateway = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
+        SipSettings.from(sipConfig(sipPort)), Clock.systemUTC());
+    var collector = h.kit.spawn(Behaviors.<Notification>receiveMessage(n -> {
+      seen.add(n);
+      return Behaviors.same();
+    }));
+    h.engine.notifications().tell(Topic.subscribe(collector));
+    Thread.sleep(300); // the subscription reaches the topic
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gateway != null) gateway.close();
+    if (h != null) h.close();
+  }
+
+  @AfterEach
+  void nothingLeaks() {
+    // Every call of a test has ended: the gateway holds no call and no media port.
+    h.await(() -> gateway.counts().toCompletableFuture().join(),
+        c -> c.calls() == 0 && c.mediaLegs() == 0 && c.pendingArrivals() == 0, "the gateway to hold no call");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static void queue(String id, String number, QueueConfig config) {
+    h.queue(id, config);
+    h.numberPlan("ap-sip", "co-sip", number, id);
+  }
+
+  /** An agent whose calls ring on {@code device}, logged in and ready. */
+  static void phoneAgent(String id, String queue, String device) {
+    h.agentDo(id, r -> new Agent.Configure(AgentConfig.of(id, group(queue, 1)).withDevice(device), r));
+    h.login(id, true);
+  }
+
+  /** The last view the engine published of the call to {@code dialled} that matches. */
+  static CallView awaitCall(String dialled, Predicate<CallView> condition) {
+    return h.await(() -> seen.stream()
+            .filter(n -> n instanceof Notification.CallChanged c && c.view() != null
+                && c.view().dialledNumber().equals(dialled) && condition.test(c.view()))
+            .map(n -> ((Notification.CallChanged) n).view())
+            .reduce((a, b) -> b).orElse(null),
+        v -> v != null, "a call to " + dialled);
+  }
+
+  static boolean everSeen(String dialled, Predicate<CallView> condition) {
+    return seen.stream().anyMatch(n -> n instanceof Notification.CallChanged c && c.view() != null
+        && c.view().dialledNumber().equals(dialled) && condition.test(c.view()));
+  }
+
+  String gw() {
+    return "127.0.0.1:" + sipPort;
+  }
+
+  Sipp caller(String scenario, String number, int pauseMs) throws Exception {
+    return Sipp.scenario(scenario, dir).port(Sipp.freePort(), Sipp.freeMediaPort())
+        .arg("-s", number, "-m", "1", "-d", Integer.toString(pauseMs)).start(gw());
+  }
+
+  Sipp phone(String scenario, int port, int calls) throws Exception {
+    return Sipp.scenario(scenario, dir).port(port, Sipp.freeMediaPort()).arg("-m", Integer.toString(calls)).start(null);
+  }
+
+  static void assertPassed(Sipp sipp, int seconds) throws InterruptedException {
+    int code = sipp.await(seconds);
+    assertThat(code).as("sipp exit code; errors: %s", sipp.errors()).isZero();
+  }
+
+  // ---------------------------------------------------------------- tests
+
+  @Test
+  void aCallerIsAnsweredByAnAgentOnASipPhoneAndTheCallerHangsUp() throws Exception {
+    queue("q-answer", "4601", QueueConfig.named("Answer"));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-phone", "q-answer", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4601", 2000);
+    assertPassed(caller, 30);
+    assertPassed(phone, 30);
+    CallView answered = awaitCall("4601", v -> v.phase() == CallPhase.WRAP_UP || v.phase() == CallPhase.FINISHED);
+    assertThat(answered.agent()).hasToString("agent-phone");
+    assertThat(answered.endedBy()).isEqualTo(EndedBy.CALLER);
+    assertThat(answered.answeredAt()).isNotNull();
+    assertThat(Duration.between(answered.answeredAt(), answered.endedAt())).isGreaterThan(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void aCallerOverTcpIsAnsweredToo() throws Exception {
+    queue("q-tcp", "4602", QueueConfig.named("Tcp"));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-tcp", "q-tcp", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = Sipp.scenario("caller", dir).port(Sipp.freePort(), Sipp.freeMediaPort())
+        .arg("-t", "t1", "-s", "4602", "-m", "1", "-d", "1000").start(gw());
+    assertPassed(caller, 30);
+    assertPassed(phone, 30);
+    assertThat(awaitCall("4602", v -> v.phase() == CallPhase.WRAP_UP || v.phase() == CallPhase.FINISHED).agent())
+        .hasToString("agent-tcp");
+  }
+
+  @Test
+  void aCallerHangingUpWhileQueuedIsAbandoned() throws Exception {
+    queue("q-abandon", "4603", QueueConfig.named("Nobody there"));
+    Sipp caller = caller("caller", "4603", 1500);
+    assertPassed(caller, 30);
+    CallView v = awaitCall("4603", x -> x.phase() == CallPhase.FINISHED);
+    assertThat(v.outcome()).isEqualTo(CallOutcome.ABANDONED);
+    assertThat(everSeen("4603", x -> x.phase() == CallPhase.OFFERED)).isFalse();
+  }
+
+  @Test
+  void aCallerHangingUpWhileAnAgentsPhoneRingsIsAbandonedAndThePhoneIsCancelled() throws Exception {
+    queue("q-ringing", "4604", QueueConfig.named("Ringing"));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-slow", "q-ringing", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone-unanswered", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4604", 2500);
+    assertPassed(caller, 30);
+    assertPassed(phone, 30); // it got the CANCEL
+    CallView v = awaitCall("4604", x -> x.phase() == CallPhase.FINISHED);
+    assertThat(v.outcome()).isEqualTo(CallOutcome.ABANDONED);
+    assertThat(everSeen("4604", x -> x.phase() == CallPhase.OFFERED)).as("abandoned during the offer").isTrue();
+    h.awaitAgent("agent-slow", a -> a.status() == AgentStatus.READY);
+  }
+
+  @Test
+  void aClosedQueuePlaysTheNightMessageAndHangsUp() throws Exception {
+    h.calendar("never-open", CalendarDefinition.standard("Never", ZoneId.of("Europe/Stockholm"),
+        new WeeklyHours(Map.of())));
+    queue("q-closed", "4605", QueueConfig.named("Closed")
+        .withCalendar(new CalendarId("never-open"), new ClosedAction.NightMessage("closed")));
+    long start = System.nanoTime();
+    Sipp caller = caller("caller-hung-up-on", "4605", 0);
+    assertPassed(caller, 30);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    CallView v = awaitCall("4605", x -> x.phase() == CallPhase.FINISHED);
+    assertThat(v.outcome()).isEqualTo(CallOutcome.CLOSED);
+    // The gateway hung up after the whole message, not at once.
+    Duration message = gateway.prompts().get("closed").length();
+    assertThat(tookMs).isGreaterThanOrEqualTo(message.toMillis() - 100);
+  }
+
+  @Test
+  void afterTheMaximumWaitTheCallOverflowsToAClosedAction() throws Exception {
+    queue("q-max-wait", "4606", QueueConfig.named("Max wait")
+        .withMaxWait(Duration.ofSeconds(2), new OverflowTarget.Close(new ClosedAction.NightMessage("closed"))));
+    Sipp caller = caller("caller-hung-up-on", "4606", 0);
+    assertPassed(caller, 40);
+    CallView v = awaitCall("4606", x -> x.phase() == CallPhase.FINISHED);
+    assertThat(v.outcome()).isEqualTo(CallOutcome.OVERFLOWED);
+  }
+
+  @Test
+  void afterTheMaximumWaitTheCallOverflowsToAnotherQueueAndItsAgentsPhone() throws Exception {
+    h.queue("q-overflow-to", QueueConfig.named("Overflow target"));
+    queue("q-overflow-from", "4607", QueueConfig.named("Overflow source")
+        .withMaxWait(Duration.ofSeconds(1), new OverflowTarget.ToQueue(new QueueId("q-overflow-to"))));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-overflow", "q-overflow-to", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Sipp caller = caller("caller", "4607", 4000);
+    assertPassed(caller, 40);
+    assertPassed(phone, 40);
+    CallView v = awaitCall("4607", x -> x.phase() == CallPhase.WRAP_UP || x.phase() == CallPhase.FINISHED);
+    assertThat(v.queue()).hasToString("q-overflow-to");
+    assertThat(v.agent()).hasToString("agent-overflow");
+  }
+
+  @Test
+  void aRegisteredAccountsPhoneRingsForItsAgent() throws Exception {
+    int phonePort = Sipp.freePort();
+    Sipp wrong = Sipp.scenario("register", dir).port(phonePort, Sipp.freeMediaPort())
+        .arg("-s", "alice", "-au", "alice", "-ap", "not-the-password", "-m", "1").start(gw());
+    assertThat(wrong.await(30)).as("a wrong password is refused").isNotZero();
+    assertThat(gateway.registrar().reachable("alice")).isEmpty();
+
+    Sipp register = Sipp.scenario("register", dir).port(phonePort, Sipp.freeMediaPort())
+        .arg("-s", "alice", "-au", "alice", "-ap", "wonderland", "-m", "1").start(gw());
+    assertPassed(register, 30);
+    assertThat(gateway.registrar().reachable("alice")).isPresent();
+
+    queue("q-account", "4608", QueueConfig.named("Account"));
+    phoneAgent("alice", "q-account", "account:alice");
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4608", 1000);
+    assertPassed(caller, 30);
+    assertPassed(phone, 30);
+    assertThat(awaitCall("4608", v -> v.phase() == CallPhase.WRAP_UP || v.phase() == CallPhase.FINISHED).agent())
+        .hasToString("alice");
+  }
+
+  @Test
+  void anUnknownNumberGets404AndAnUnsupportedCodec488() throws Exception {
+    queue("q-codec", "4609", QueueConfig.named("Codec"));
+    try (RawSip raw = new RawSip(sipPort)) {
+      raw.send(raw.invite("4699999", RawSip.sdp(50000, "0", "a=rtpmap:0 PCMU/8000\r\n")));
+      String notFound = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(notFound)).as(notFound).isEqualTo(404);
+
+      raw.send(raw.invite("4609", RawSip.sdp(50000, "18", "a=rtpmap:18 G729/8000\r\n")));
+      String codec = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(codec)).as(codec).isEqualTo(488);
+      assertThat(RawSip.header(codec, "Warning")).isPresent();
+
+      raw.send(raw.invite("4609", "this is not SDP"));
+      String bad = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(bad)).as(bad).isEqualTo(400);
+    }
+    assertThat(everSeen("4609", v -> true)).as("nothing reached the engine").isFalse();
+  }
+
+  @Test
+  void beyondItsCapacityTheGatewayAnswers503WithRetryAfter() throws Exception {
+    int port = Sipp.freePort();
+    Config small = ConfigFactory.parseMap(Map.of("switchboard.sip.max-calls", 2,
+            "switchboard.sip.rtp-port-min", 41000, "switchboard.sip.rtp-port-max", 41998))
+        .withFallback(sipConfig(port));
+    queue("q-busy", "4610", QueueConfig.named("Busy"));
+    try (SipGateway busy = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
+        SipSettings.from(small), Clock.systemUTC()); RawSip raw = new RawSip(port)) {
+      String first = raw.invite("4610", RawSip.sdp(50002, "0", ""));
+      String second = raw.invite("4610", RawSip.sdp(50004, "0", ""));
+      raw.send(first);
+      String ok1 = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok1)).as(ok1).isEqualTo(200);
+      raw.send(RawSip.inDialog(first, ok1, "ACK", 1));
+      raw.send(second);
+      String ok2 = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok2)).as(ok2).isEqualTo(200);
+      raw.send(RawSip.inDialog(second, ok2, "ACK", 1));
+      raw.send(raw.invite("4610", RawSip.sdp(50006, "0", "")));
+      String third = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(third)).as(third).isEqualTo(503);
+      assertThat(RawSip.header(third, "Retry-After")).hasValue("5");
+      // The two queued callers hang up; both are abandoned in the engine.
+      raw.send(RawSip.inDialog(first, ok1, "BYE", 2));
+      raw.send(RawSip.inDialog(second, ok2, "BYE", 2));
+      h.await(() -> busy.counts().toCompletableFuture().join(), c -> c.calls() == 0 && c.mediaLegs() == 0,
+          "the busy gateway to let both calls go");
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.switchboard.sip.gateway;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * sipp (sip-tester) run as a real SIP peer: one of the committed scenarios in src/test/sipp, on
+ * loopback ports of the test's choosing. Passes only when sipp exits 0, which it does only when
+ * every call of the scenario passed.
+ */
+final class Sipp {
+
+  static final Path SCENARIOS = Path.of("src/test/sipp");
+
+  private final List<String> args = new ArrayList<>();
+  private final String name;
+  private final Path dir;
+  private Process process;
+
+  private Sipp(String scenario, Path dir) {
+    this.name = scenario;
+    this.dir = dir;
+    args.addAll(List.of("sipp", "-sf", SCENARIOS.resolve(scenario + ".xml").toAbsolutePath().toString(),
+        "-i", "127.0.0.1", "-nostdin", "-timeout", "60s", "-timeout_error", "-trace_err",
+        "-error_file", dir.resolve(scenario + "-errors.log").toString()));
+  }
+
+  static Sipp scenario(String scenario, Path dir) {
+    return new Sipp(scenario, dir);
+  }
+
+  Sipp arg(String... more) {
+    args.addAll(List.of(more));
+    return this;
+  }
+
+  Sipp port(int sipPort, int mediaPort) {
+    return arg("-p", Integer.toString(sipPort), "-mp", Integer.toString(mediaPort));
+  }
+
+  /** Starts sipp; a UAS (no remote) waits for calls, a UAC dials {@code remote}. */
+  Sipp start(String remote) throws IOException {
+    List<String> cmd = new ArrayList<>(args);
+    if (remote != null) cmd.add(remote);
+    process = new ProcessBuilder(cmd).directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + "-" + System.nanoTime() + ".out").toFile())
+        .start();
+    return this;
+  }
+
+  /** sipp's exit code (0: every call passed), after at most {@code seconds}. */
+  int await(int seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroy();
+      process.waitFor(5, TimeUnit.SECONDS);
+      return -1;
+    }
+    return process.exitValue();
+  }
+
+  void stop() {
+    if (process != null && process.isAlive()) process.destroy();
+  }
+
+  /** What went wrong, for the assertion message. */
+  String errors() {
+    try {
+      Path f = dir.resolve(name + "-errors.log");
+      return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "(no error file)";
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** A loopback port free for both UDP and TCP right now. */
+  static int freePort() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      try (ServerSocket tcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int p = tcp.getLocalPort();
+        try (DatagramSocket udp = new DatagramSocket(p, java.net.InetAddress.getLoopbackAddress())) {
+          return p;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
+    throw new IOException("no free port");
+  }
+
+  /** An even port with the next one free too (RTP and RTCP), for sipp's -mp. */
+  static int freeMediaPort() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      int p = freePort();
+      if (p % 2 != 0 || p > 65000) continue;
+      try (DatagramSocket a = new DatagramSocket(p + 1, java.net.InetAddress.getLoopbackAddress());
+           DatagramSocket b = new DatagramSocket(p + 2, java.net.InetAddress.getLoopbackAddress())) {
+        return p;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free media port");
+  }
+}
