@@ -15,6 +15,7 @@ import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.LeaveReason;
+import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
@@ -77,8 +78,18 @@ public final class CallSession
 
   public sealed interface Command extends CborSerializable {}
 
-  /** A call arrives for a dialled number (from the SIP gateway, or the engine API). */
-  public record Arrive(String dialledNumber, String callerNumber, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * A call arrives for a dialled number (from the SIP gateway, or the engine API). {@code
+   * menuChoice}: the key the caller pressed in its control queue's IVR menu, "" for none (no key
+   * in time); null when the caller has not heard the menu yet: a queue with a menu then answers
+   * {@link MenuRequired} and writes nothing.
+   */
+  public record Arrive(String dialledNumber, String callerNumber, String menuChoice, ActorRef<Reply> replyTo)
+      implements Command {
+    public Arrive(String dialledNumber, String callerNumber, ActorRef<Reply> replyTo) {
+      this(dialledNumber, callerNumber, null, replyTo);
+    }
+  }
 
   /** The caller hung up. */
   public record Hangup(ActorRef<Reply> replyTo) implements Command {}
@@ -141,6 +152,9 @@ public final class CallSession
 
   public record Refused(Refusal refusal) implements Reply {}
 
+  /** The routed control queue has an IVR menu: play it and arrive again with the key pressed. */
+  public record MenuRequired(QueueId queue, Menu menu) implements Reply {}
+
   public sealed interface AnswerReply extends CborSerializable {}
 
   public record AnswerGranted(CallId callId) implements AnswerReply {}
@@ -167,8 +181,13 @@ public final class CallSession
 
   public record CallArrived(CallId callId, String dialledNumber, String callerNumber, Instant at) implements Event {}
 
-  public record CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority, Instant at)
-      implements Event {}
+  /** {@code menuChoice}: the IVR key that chose {@code queue} ("" none, null no menu). */
+  public record CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority,
+      String menuChoice, Instant at) implements Event {
+    public CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority, Instant at) {
+      this(answeringPoint, company, queue, priority, null, at);
+    }
+  }
 
   /** In the queue: {@code at} is when it entered this queue. */
   public record CallQueued(QueueId queue, Instant virtualStartAt, QueueTerms terms, Instant at) implements Event {}
@@ -267,21 +286,27 @@ public final class CallSession
   private record Routing(
       String dialledNumber, String callerNumber, Instant arrivedAt, ActorRef<Reply> replyTo,
       NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom, boolean enqueueing,
-      List<ActorRef<Reply>> hangups) {
+      List<ActorRef<Reply>> hangups, String menuChoice, boolean menuDone) {
 
     Routing with(NumberPlanEntry e) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom,
-          enqueueing, hangups);
+          enqueueing, hangups, menuChoice, menuDone);
     }
 
     Routing with(Queue.Admission a) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, enqueueing,
-          hangups);
+          hangups, menuChoice, menuDone);
     }
 
     Routing askingQueue() {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, admission, overflowFrom, true,
-          hangups);
+          hangups, menuChoice, menuDone);
+    }
+
+    /** The menu was applied: routing goes on to {@code target} (or stays, when it is this queue). */
+    Routing chose(QueueId target) {
+      return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, target, null, overflowFrom, enqueueing,
+          hangups, menuChoice, true);
     }
 
     boolean arrival() {
@@ -434,8 +459,11 @@ public final class CallSession
     if (c.callerNumber() == null || !CALLER.matcher(c.callerNumber()).matches())
       return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("callerNumber",
           "callerNumber must be 1-20 digits, optionally starting with +, or 'anonymous', got " + c.callerNumber())));
+    if (c.menuChoice() != null && !c.menuChoice().isEmpty() && !c.menuChoice().matches("[0-9*#]"))
+      return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("menuChoice",
+          "menuChoice must be one key 0-9, * or #, or empty for none, got " + c.menuChoice())));
     routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null, false,
-        new ArrayList<>());
+        new ArrayList<>(), c.menuChoice(), false);
     context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
         replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
     return Effect().noReply();
@@ -492,6 +520,24 @@ public final class CallSession
   /** Admission is decided: a closed queue is written now; an open one is asked to take the contact. */
   private ReplyEffect<Event, State> decide(State s, OpeningStatus opening) {
     Routing r = routing;
+    if (opening.open() && r.arrival() && !r.menuDone() && r.admission().menu() != null) {
+      Menu menu = r.admission().menu();
+      if (r.menuChoice() == null) {
+        // Nothing is written: the caller hears the menu and arrives again with a key.
+        routing = null;
+        r.hangups().forEach(h -> h.tell(new Refused(Refusal.notFound("call " + id + " was not written"))));
+        passivate.accept(context.getSelf());
+        return Effect().reply(r.replyTo(), new MenuRequired(r.queue(), menu));
+      }
+      QueueId target = menu.target(r.menuChoice()).orElse(r.queue());
+      routing = r.chose(target);
+      if (!target.equals(r.queue())) {
+        askAdmission(routing);
+        return Effect().noReply();
+      }
+      routing = routing.with(r.admission());
+      r = routing;
+    }
     if (opening.open()) {
       routing = r.askingQueue();
       Routing asked = routing;
@@ -549,7 +595,7 @@ public final class CallSession
     if (r.arrival()) {
       events.add(new CallArrived(id, r.dialledNumber(), r.callerNumber(), r.arrivedAt()));
       events.add(new CallRouted(r.entry().answeringPoint(), r.entry().company(), r.queue(), r.entry().priority(),
-          r.arrivedAt()));
+          r.menuChoice(), r.arrivedAt()));
     } else {
       ((Queued) s).offers().forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
       events.add(new CallOverflowed(r.overflowFrom(), new OverflowTarget.ToQueue(r.queue()), now));
@@ -715,7 +761,7 @@ public final class CallSession
       return Effect().noReply();
     }
     routing = new Routing(s.facts().dialledNumber(), s.facts().callerNumber(), s.facts().arrivedAt(), null, null,
-        target, null, s.queue(), false, new ArrayList<>());
+        target, null, s.queue(), false, new ArrayList<>(), null, true);
     askAdmission(routing);
     return Effect().noReply();
   }

@@ -111,7 +111,13 @@ public final class Queue
 
   public record Refused(Refusal refusal) implements Reply {}
 
-  public record Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction) implements Reply {}
+  /** {@code menu}: the queue's IVR menu, when it is a control queue with one. */
+  public record Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction, Menu menu)
+      implements Reply {
+    public Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction) {
+      this(queueId, calendarId, closedAction, null);
+    }
+  }
 
   public record Enqueued(QueueId queueId, Instant enqueuedAt, Instant virtualStartAt, int position, QueueTerms terms)
       implements Reply {}
@@ -301,7 +307,7 @@ public final class Queue
     b.forStateType(Active.class)
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
         .onCommand(GetAdmission.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Admission(id, s.config().calendarId(), s.config().closedAction())))
+            new Admission(id, s.config().calendarId(), s.config().closedAction(), s.config().menu())))
         .onCommand(Enqueue.class, this::onEnqueue)
         .onCommand(Dequeue.class, this::onDequeue)
         .onCommand(MemberLogin.class, this::onMemberLogin)

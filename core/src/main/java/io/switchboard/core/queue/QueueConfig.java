@@ -24,7 +24,8 @@ public record QueueConfig(
     Duration offerTimeout,
     Boolean pauseOnMissedOffer,
     Duration tierDelay,
-    WrapUpPolicy wrapUp)
+    WrapUpPolicy wrapUp,
+    Menu menu)
     implements CborSerializable {
 
   public QueueConfig {
@@ -58,43 +59,58 @@ public record QueueConfig(
     return value;
   }
 
+  /** Without a menu: what every queue before menus was. */
+  public QueueConfig(String name, Strategy strategy, CalendarId calendarId, ClosedAction closedAction,
+      Duration serviceLevelThreshold, Integer serviceLevelTargetPercent, Duration maxWait, OverflowTarget overflow,
+      Duration shortAbandonThreshold, Duration offerTimeout, Boolean pauseOnMissedOffer, Duration tierDelay,
+      WrapUpPolicy wrapUp) {
+    this(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent, maxWait, overflow,
+        shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, null);
+  }
+
   public static QueueConfig named(String name) {
-    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public QueueConfig withStrategy(Strategy s) {
     return new QueueConfig(name, s, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
   }
 
   public QueueConfig withCalendar(CalendarId c, ClosedAction closed) {
     return new QueueConfig(name, strategy, c, closed, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
   }
 
   public QueueConfig withMaxWait(Duration max, OverflowTarget target) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp);
+        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
   }
 
   public QueueConfig withOfferTimeout(Duration timeout, boolean pauseOnMiss) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp);
+        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp, menu);
   }
 
   public QueueConfig withTierDelay(Duration delay) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp, menu);
   }
 
   public QueueConfig withWrapUp(WrapUpPolicy policy) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy, menu);
+  }
+
+  /** This queue as a control queue with an IVR menu (null: none). */
+  public QueueConfig withMenu(Menu m) {
+    return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, m);
   }
 
   public QueueConfig withServiceLevel(Duration threshold, int targetPercent, Duration shortAbandon) {
     return new QueueConfig(name, strategy, calendarId, closedAction, threshold, targetPercent,
-        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp);
+        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
   }
 
   /** The terms a contact is queued under; they travel with the call's facts. */

@@ -218,7 +218,7 @@ public final class AdminApi extends SecuredRoutes {
                 withPlan(plan -> putQueue(p, plan, id, node, StatusCodes.OK))))))),
             delete(() -> admin(p, () -> scopedQueue(p, id, listing -> withPlan(plan ->
                 onComplete(queuesWhere(plan, c -> c.overflow() instanceof io.switchboard.core.queue.OverflowTarget.ToQueue to
-                    && to.queue().equals(id)), users -> {
+                    && to.queue().equals(id) || c.menu() != null && c.menu().choices().containsValue(id)), users -> {
                   if (users.isFailure()) return unavailable();
                   // Everything that still refers to the queue, named at once.
                   List<String> refs = new java.util.ArrayList<>();
@@ -228,7 +228,7 @@ public final class AdminApi extends SecuredRoutes {
                   List<AgentId> members = plan.agents().values().stream().filter(a -> a.queues().contains(id))
                       .map(NumberPlan.AgentListing::id).sorted().toList();
                   if (!members.isEmpty()) refs.add("agents " + members + " (answer groups)");
-                  if (!users.get().isEmpty()) refs.add("queues " + users.get() + " (overflow)");
+                  if (!users.get().isEmpty()) refs.add("queues " + users.get() + " (overflow or menu)");
                   if (!refs.isEmpty()) return conflict("queue " + id + " is still used by " + String.join(", ", refs));
                   return planWrite(r -> new NumberPlan.RemoveQueue(id, r), x -> null, StatusCodes.NO_CONTENT);
                 })))))))));
@@ -259,6 +259,10 @@ public final class AdminApi extends SecuredRoutes {
         if (config.overflow() instanceof io.switchboard.core.queue.OverflowTarget.ToQueue to
             && !plan.queues().containsKey(to.queue()))
           return invalid("overflow.queue", "unknown queue " + to.queue());
+        if (config.menu() != null)
+          for (var choice : config.menu().choices().entrySet())
+            if (!plan.queues().containsKey(choice.getValue()))
+              return invalid("menu.choices." + choice.getKey(), "unknown queue " + choice.getValue());
         return onComplete(this.<Queue.Command, Queue.Reply>ask(engine.refs().queue(id), r -> new Queue.Configure(config, r)), r -> {
           if (r.isFailure()) return unavailable();
           if (!(r.get() instanceof Queue.Done)) return error(ApiError.of(refusalOf(r.get())));
@@ -469,7 +473,8 @@ public final class AdminApi extends SecuredRoutes {
 
   // ---------------------------------------------------------------- test calls
 
-  public record TestCall(String callId, String dialledNumber, String callerNumber) {}
+  /** {@code menuChoice}: the key pressed in the control queue's IVR menu, if it has one (omitted: none). */
+  public record TestCall(String callId, String dialledNumber, String callerNumber, String menuChoice) {}
 
   private Route testCalls(Principal p) {
     Route routes = concat(
@@ -480,7 +485,8 @@ public final class AdminApi extends SecuredRoutes {
           if (e == null && p.scoped()) return notFound("dialled number " + c.dialledNumber());
           String id = c.callId() == null || c.callId().isBlank() ? "test-" + UUID.randomUUID() : c.callId();
           return parse(() -> new CallId(id), callId -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId),
-              r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber() == null ? "anonymous" : c.callerNumber(), r)),
+              r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber() == null ? "anonymous" : c.callerNumber(),
+                  c.menuChoice() == null ? "" : c.menuChoice(), r)),
               StatusCodes.CREATED));
         })))),
         path(PathMatchers.segment(), raw -> parse(() -> new CallId(raw), callId -> get(() -> scopedCall(p, callId, view -> ok(view))))),

@@ -59,7 +59,7 @@ public final class EngineApi extends ApiRoutes {
 
   // ---------------------------------------------------------------- request bodies
 
-  public record NewCall(String callId, String dialledNumber, String callerNumber) {}
+  public record NewCall(String callId, String dialledNumber, String callerNumber, String menuChoice) {}
 
   public record LoginRequest(String loginId, List<String> groups, Boolean ready) {}
 
@@ -118,7 +118,8 @@ public final class EngineApi extends ApiRoutes {
         pathEndOrSingleSlash(() -> post(() -> body(NewCall.class, c -> {
           String id = c.callId() == null || c.callId().isBlank() ? UUID.randomUUID().toString() : c.callId();
           return withId(() -> new CallId(id), callId ->
-              reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber(), r)),
+              reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber(),
+                  c.menuChoice() == null ? "" : c.menuChoice(), r)),
                   StatusCodes.CREATED));
         }))),
         path(PathMatchers.segment(), id -> withId(() -> new CallId(id), callId ->

@@ -64,7 +64,7 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       if (notifications != null)
         notifications.tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Engine::new)));
       return new Gateway(ctx, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf()),
-          new Registration(sip, registrar, auth, accounts));
+          new Registration(sip, registrar, auth, accounts, settings.challengeAlgorithms()));
     });
   }
 

@@ -13,6 +13,7 @@ import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
 import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.Menu;
 import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.sip.media.MediaDescription;
@@ -90,6 +91,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record RingTimeout(OfferId offerId) implements Command {}
 
+  private record MenuPromptDone(int attempt) implements Command {}
+
+  private record MenuTimeout(int attempt) implements Command {}
+
   private record Ignored() implements Command {}
 
   private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{2,20}");
@@ -98,6 +103,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   enum Phase {
     /** INVITE received, the engine asked. */
     ARRIVING,
+    /** Answered, hearing its control queue's IVR menu, choosing a key. */
+    MENU,
     /** Answered, in the queue, hearing prompts. */
     QUEUED,
     /** Bridged to an agent's phone (or answered by an agent without one). */
@@ -153,6 +160,12 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private AgentLeg connected;
   private CallView lastView;
   private final StringBuilder digits = new StringBuilder();
+  private String dialled;
+  private String callerNumber;
+  private Menu menu;
+  private int menuAttempt;
+  /** What the engine told while the call was still arriving: replayed once it is queued. */
+  private final List<Command> early = new java.util.ArrayList<>();
   private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
 
   private GatewayCall(ActorContext<Command> ctx, TimerScheduler<Command> timers, Gateway.Wiring w, CallId callId,
@@ -179,6 +192,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         .onMessage(PromptFinished.class, m -> onPromptFinished())
         .onMessage(Digit.class, m -> onDigit(m.digit()))
         .onMessage(RingTimeout.class, this::onRingTimeout)
+        .onMessage(MenuPromptDone.class, this::onMenuPromptDone)
+        .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(Ignored.class, m -> this)
         .build();
   }
@@ -198,11 +213,12 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     Optional<Negotiated> codec = Sdp.negotiate(offered, w.settings().codecs());
     if (codec.isEmpty()) return refuse(Response.NOT_ACCEPTABLE_HERE, "no codec in common (PCMU, PCMA)");
     callerCodec = codec.get();
-    String dialled = userOf(r.getRequestURI());
+    dialled = userOf(r.getRequestURI());
     if (dialled == null || !NUMBER.matcher(dialled).matches())
       return refuse(Response.NOT_FOUND, "unknown number");
     String caller = userOf(((FromHeader) r.getHeader(FromHeader.NAME)).getAddress().getURI());
     if (caller == null || !CALLER.matcher(caller).matches()) caller = "anonymous";
+    callerNumber = caller;
     try {
       callerMedia = w.media().open();
     } catch (IOException ex) {
@@ -210,14 +226,20 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     callerMedia.remote(new InetSocketAddress(offered.address(), offered.port()), callerCodec);
     callerMedia.onDtmf(d -> getContext().getSelf().tell(new Digit(d)));
-    String from = caller;
-    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(),
-        replyTo -> new CallSession.Arrive(dialled, from, replyTo), Arrived::new);
+    arrive(null);
     return this;
+  }
+
+  /** Asks the engine to take the call; {@code menuChoice} as {@link CallSession.Arrive} has it. */
+  private void arrive(String menuChoice) {
+    phase = Phase.ARRIVING;
+    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(),
+        replyTo -> new CallSession.Arrive(dialled, callerNumber, menuChoice, replyTo), Arrived::new);
   }
 
   private Behavior<Command> onArrived(Arrived m) {
     settleArrival();
+    if (m.reply() instanceof CallSession.MenuRequired required && !callerGone) return startMenu(required.menu());
     if (callerGone) {
       // The caller left while the engine decided; a queued call is taken out again.
       if (m.reply() instanceof CallSession.Done d && d.view() != null && d.view().phase() != CallPhase.FINISHED)
@@ -235,10 +257,19 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     CallView view = ((CallSession.Done) m.reply()).view();
     lastView = view;
     if (view.phase() == CallPhase.FINISHED) return closed(view);
-    answerCaller();
+    if (!answered) answerCaller();
     phase = Phase.QUEUED;
     callerMedia.play(w.settings().queuePrompts(), true, null);
-    return onCallUpdate(view);
+    Behavior<Command> next = onCallUpdate(view);
+    List<Command> replay = List.copyOf(early);
+    early.clear();
+    for (Command c : replay) {
+      if (phase == Phase.DONE) break;
+      // Every change the engine published is at least as new as its answer to the arrival.
+      if (c instanceof CallUpdate u) next = onCallUpdate(u.view());
+      else if (c instanceof AgentUpdate a) next = onAgentUpdate(a);
+    }
+    return next;
   }
 
   /** The engine handled the call without a queue (closed, or overflowed to a closed action). */
@@ -246,13 +277,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     ClosedAction action = view.closedAction();
     if (action instanceof ClosedAction.Forward f && !answered) {
       // The caller's side (the trunk) places the forwarded call.
-      w.sip().reply(invite.transaction(), invite.request(), Response.MOVED_TEMPORARILY, resp -> {
-        try {
-          resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(f.number()))));
-        } catch (java.text.ParseException ex) {
-          throw new IllegalStateException(ex);
-        }
-      });
+      w.sip().reply(invite.transaction(), invite.request(), Response.MOVED_TEMPORARILY,
+          resp -> resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(f.number())))));
       return finish();
     }
     // A night message, or (until voicemail is built) the closed message for a mailbox.
@@ -263,6 +289,52 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     phase = Phase.CLOSING;
     callerMedia.play(List.of(prompt), false, () -> getContext().getSelf().tell(new PromptFinished()));
     return this;
+  }
+
+  // ---------------------------------------------------------------- the IVR menu
+
+  private Behavior<Command> startMenu(Menu m) {
+    menu = m;
+    menuAttempt = 0;
+    if (!answered) answerCaller();
+    phase = Phase.MENU;
+    playMenu(List.of());
+    return this;
+  }
+
+  private void playMenu(List<String> before) {
+    int attempt = ++menuAttempt;
+    List<String> prompts = new java.util.ArrayList<>(before);
+    prompts.add(w.media().prompts().has(menu.prompt()) ? menu.prompt() : "menu-example");
+    callerMedia.play(prompts, false, () -> getContext().getSelf().tell(new MenuPromptDone(attempt)));
+  }
+
+  private Behavior<Command> onMenuPromptDone(MenuPromptDone m) {
+    if (phase == Phase.MENU && m.attempt() == menuAttempt)
+      timers.startSingleTimer("menu", new MenuTimeout(m.attempt()), menu.timeout());
+    return this;
+  }
+
+  private Behavior<Command> onMenuTimeout(MenuTimeout m) {
+    if (phase != Phase.MENU || m.attempt() != menuAttempt) return this;
+    if (menuAttempt < menu.attempts()) playMenu(List.of());
+    else choose("");
+    return this;
+  }
+
+  private void menuKey(char key) {
+    timers.cancel("menu");
+    String k = String.valueOf(key);
+    if (menu.choices().containsKey(k)) choose(k);
+    else if (menuAttempt < menu.attempts()) playMenu(List.of("invalid-choice"));
+    else choose("");
+  }
+
+  /** The key (or none) goes to the engine, which routes the call on. */
+  private void choose(String key) {
+    timers.cancel("menu");
+    callerMedia.stopPlaying();
+    arrive(key);
   }
 
   private Behavior<Command> onPromptFinished() {
@@ -290,6 +362,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private Behavior<Command> onInDialog(SipEndpoint.Incoming in) {
     Request r = in.request();
+
     String sipId = Gateway.callIdOf(r);
     AgentLeg leg = sipId.equals(sipCallId) ? null : legOfCallId(sipId);
     switch (r.getMethod()) {
@@ -377,6 +450,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> callerLeft() {
     callerGone = true;
     if (phase == Phase.ARRIVING) return this; // the engine's answer decides what to take back
+    if (phase == Phase.MENU) {
+      // Hung up in the menu: the call is still counted, in its control queue, as abandoned.
+      choose("");
+      return this;
+    }
     if (phase == Phase.QUEUED || phase == Phase.CONNECTED) hangupInEngine();
     endAgentLegs();
     return finish();
@@ -408,6 +486,13 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- what the engine decided
 
   private Behavior<Command> onCallUpdate(CallView view) {
+    if (phase == Phase.ARRIVING || phase == Phase.MENU) {
+      // The engine's news can overtake its answer to the arrival.
+      early.add(new CallUpdate(view));
+      return this;
+    }
+    getContext().getLog().debug("call {} ({}): engine says {} agent {} ringing {}", callId, phase, view.phase(),
+        view.agent(), view.ringing());
     if (phase == Phase.DONE || phase == Phase.ARRIVING) return this;
     lastView = view;
     for (OfferRecord o : view.ringing()) {
@@ -439,6 +524,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private Behavior<Command> onAgentUpdate(AgentUpdate m) {
+    if (phase == Phase.ARRIVING || phase == Phase.MENU) {
+      early.add(m);
+      return this;
+    }
     if (phase != Phase.QUEUED && phase != Phase.CONNECTED) return this;
     AgentView v = m.view();
     Optional<AgentContact> mine = v.contacts().stream()
@@ -528,6 +617,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legOfCallId(Gateway.callIdOf(resp));
     if (leg == null) return this;
     int code = resp.getStatusCode();
+    getContext().getLog().debug("call {}: agent {} phone answered {} (leg {}, phase {})", callId, leg.agent, code,
+        leg.state, phase);
     if (code < 200) return this;
     if (code < 300) {
       w.sip().ack(e);
@@ -591,6 +682,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private Behavior<Command> onAccepted(Accepted m) {
     AgentLeg leg = legs.get(m.offerId());
+    getContext().getLog().debug("call {}: accept of {} gave {} {}", callId, m.offerId(), m.reply(), m.failure());
     if (leg == null || leg.state != LegState.ANSWERED) return this;
     if (m.reply() instanceof Agent.Done && phase == Phase.QUEUED) return connect(leg);
     getContext().getLog().info("agent {} answered its phone but did not get call {}: {}", leg.agent, callId,
@@ -613,6 +705,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   /** Stops a phone that rings (CANCEL) or was answered (BYE). */
   private void stopLeg(AgentLeg leg) {
+    getContext().getLog().debug("call {}: stopping agent {}'s phone ({})", callId, leg.agent, leg.state);
     timers.cancel(leg.offerId);
     if (leg.state == LegState.CALLING) {
       leg.cancelled = true;
@@ -637,9 +730,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- DTMF
 
   private Behavior<Command> onDigit(char d) {
-    // Menus and customer-number entry read these; for now they are kept and logged.
-    digits.append(d);
     getContext().getLog().debug("call {} DTMF {}", callId, d);
+    if (phase == Phase.MENU) menuKey(d);
+    else digits.append(d); // customer-number entry and surveys read these later
     return this;
   }
 

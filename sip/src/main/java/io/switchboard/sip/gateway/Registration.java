@@ -1,6 +1,7 @@
 package io.switchboard.sip.gateway;
 
 import io.switchboard.sip.registrar.Binding;
+import io.switchboard.sip.registrar.DigestAlgorithm;
 import io.switchboard.sip.registrar.DigestAuthenticator;
 import io.switchboard.sip.registrar.RegisterRequest;
 import io.switchboard.sip.registrar.RegisterResult;
@@ -34,7 +35,11 @@ final class Registration {
   private final DigestAuthenticator auth;
   private final SipAccounts accounts;
 
-  Registration(SipEndpoint sip, Registrar registrar, DigestAuthenticator auth, SipAccounts accounts) {
+  private final List<DigestAlgorithm> algorithms;
+
+  Registration(SipEndpoint sip, Registrar registrar, DigestAuthenticator auth, SipAccounts accounts,
+      List<String> algorithms) {
+    this.algorithms = algorithms.stream().map(t -> DigestAlgorithm.fromToken(t).orElseThrow()).toList();
     this.sip = sip;
     this.registrar = registrar;
     this.auth = auth;
@@ -103,7 +108,8 @@ final class Registration {
 
   private void challenge(SipEndpoint.Incoming in, boolean stale) {
     sip.reply(in.transaction(), in.request(), Response.UNAUTHORIZED, resp -> {
-      for (String c : auth.challenges(stale)) {
+      for (DigestAlgorithm a : algorithms) {
+        String c = auth.challenge(a, stale);
         try {
           resp.addHeader(sip.headers.createHeader("WWW-Authenticate", c));
         } catch (java.text.ParseException ex) {

@@ -25,7 +25,6 @@ import javax.sip.SipStack;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionTerminatedEvent;
-import javax.sip.TransactionUnavailableException;
 import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
@@ -79,13 +78,14 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
   private volatile Consumer<Object> sink = e -> {};
 
   public SipEndpoint(SipSettings settings) throws PeerUnavailableException, TooManyListenersException,
-      javax.sip.TransportNotSupportedException, InvalidArgumentException, javax.sip.ObjectInUseException {
+      javax.sip.TransportNotSupportedException, InvalidArgumentException, javax.sip.ObjectInUseException,
+      javax.sip.TransportAlreadySupportedException {
     this.settings = settings;
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     Properties p = new Properties();
     p.setProperty("javax.sip.STACK_NAME", "switchboard-" + settings.port());
-    p.setProperty("javax.sip.IP_ADDRESS", settings.host());
+    // No IP_ADDRESS: the factory would hand back an existing stack of the same address.
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLog.class.getName());
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", StackLog.Messages.class.getName());
     p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
@@ -139,7 +139,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         st.sendResponse(messages.createResponse(Response.TRYING, request));
     } catch (TransactionAlreadyExistsException retransmission) {
       return;
-    } catch (TransactionUnavailableException | SipException | InvalidArgumentException | ParseException ex) {
+    } catch (SipException | InvalidArgumentException | ParseException ex) {
       LOG.debug("no transaction for {}: {}", method, ex.getMessage());
       if (!Request.ACK.equals(method)) statelessReply(request, Response.SERVER_INTERNAL_ERROR);
       return;

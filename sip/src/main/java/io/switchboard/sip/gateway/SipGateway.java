@@ -58,8 +58,12 @@ public final class SipGateway implements AutoCloseable {
     for (SipSettings.Account a : settings.accounts())
       accounts.put(SipAccount.withPassword(a.user(), a.password(), settings.realm(), a.agent()));
     Registrar registrar = new Registrar(clock);
-    DigestAuthenticator auth = new DigestAuthenticator(settings.realm(),
-        settings.nonceSecret().getBytes(StandardCharsets.UTF_8), clock, settings.nonceLifetime());
+    byte[] secret = settings.nonceSecret().getBytes(StandardCharsets.UTF_8);
+    if (secret.length == 0) {
+      secret = new byte[32];
+      new java.security.SecureRandom().nextBytes(secret);
+    }
+    DigestAuthenticator auth = new DigestAuthenticator(settings.realm(), secret, clock, settings.nonceLifetime());
     ActorRef<Gateway.Command> gateway = system.systemActorOf(
         Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts),
         "sip-gateway-" + settings.port(), Props.empty());

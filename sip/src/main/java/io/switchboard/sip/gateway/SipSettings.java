@@ -24,6 +24,7 @@ public record SipSettings(
     String realm,
     String nonceSecret,
     Duration nonceLifetime,
+    List<String> challengeAlgorithms,
     List<Account> accounts,
     List<String> queuePrompts) {
 
@@ -44,6 +45,13 @@ public record SipSettings(
     if (trunk != null && trunk.isBlank()) trunk = null;
     if (trunk != null && !trunk.startsWith("sip:"))
       throw new IllegalArgumentException("switchboard.sip.trunk must be a sip: URI, got " + trunk);
+    if (!nonceSecret.isEmpty() && nonceSecret.length() < 16)
+      throw new IllegalArgumentException("switchboard.sip.registrar.nonce-secret must be at least 16 characters (or empty)");
+    if (challengeAlgorithms.isEmpty())
+      throw new IllegalArgumentException("switchboard.sip.registrar.challenge-algorithms must name MD5 and/or SHA-256");
+    for (String a : challengeAlgorithms)
+      if (!a.equals("MD5") && !a.equals("SHA-256"))
+        throw new IllegalArgumentException("switchboard.sip.registrar.challenge-algorithms: unknown " + a + " (MD5, SHA-256)");
     if (queuePrompts.isEmpty()) throw new IllegalArgumentException("switchboard.sip.queue-prompts must not be empty");
   }
 
@@ -71,6 +79,7 @@ public record SipSettings(
         r.getString("realm"),
         r.getString("nonce-secret"),
         r.getDuration("nonce-lifetime"),
+        r.getStringList("challenge-algorithms"),
         accounts,
         c.getStringList("queue-prompts"));
   }
@@ -78,6 +87,6 @@ public record SipSettings(
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        accounts, queuePrompts);
+        challengeAlgorithms, accounts, queuePrompts);
   }
 }

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway against real SIP peers: sipp as callers and as agents' phones, the whole engine
@@ -51,7 +50,13 @@ class SipGatewayTest {
   static int sipPort;
   static final List<Notification> seen = new CopyOnWriteArrayList<>();
 
-  @TempDir Path dir;
+  /** sipp's screens and error logs stay in target/sipp for a failure to be read. */
+  Path dir;
+
+  @org.junit.jupiter.api.BeforeEach
+  void logs(org.junit.jupiter.api.TestInfo test) throws java.io.IOException {
+    dir = Files.createDirectories(Path.of("target/sipp", test.getTestMethod().orElseThrow().getName()));
+  }
 
   static Config sipConfig(int port) {
     return ConfigFactory.parseMap(Map.of(

@@ -26,10 +26,10 @@ final class Sipp {
 
   private Sipp(String scenario, Path dir) {
     this.name = scenario;
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath();
     args.addAll(List.of("sipp", "-sf", SCENARIOS.resolve(scenario + ".xml").toAbsolutePath().toString(),
         "-i", "127.0.0.1", "-nostdin", "-timeout", "60s", "-timeout_error", "-trace_err",
-        "-error_file", dir.resolve(scenario + "-errors.log").toString()));
+        "-error_file", this.dir.resolve(scenario + "-errors.log").toString()));
   }
 
   static Sipp scenario(String scenario, Path dir) {
@@ -95,13 +95,15 @@ final class Sipp {
     throw new IOException("no free port");
   }
 
-  /** An even port with the next one free too (RTP and RTCP), for sipp's -mp. */
+  /** An even port with the three after it free too (sipp's RTP, RTCP and echo ports), for -mp. */
   static int freeMediaPort() throws IOException {
-    for (int i = 0; i < 50; i++) {
-      int p = freePort();
-      if (p % 2 != 0 || p > 65000) continue;
-      try (DatagramSocket a = new DatagramSocket(p + 1, java.net.InetAddress.getLoopbackAddress());
-           DatagramSocket b = new DatagramSocket(p + 2, java.net.InetAddress.getLoopbackAddress())) {
+    java.util.Random random = new java.util.Random();
+    for (int i = 0; i < 200; i++) {
+      int p = 42000 + 2 * random.nextInt(4000);
+      try (DatagramSocket a = new DatagramSocket(p, java.net.InetAddress.getLoopbackAddress());
+           DatagramSocket b = new DatagramSocket(p + 1, java.net.InetAddress.getLoopbackAddress());
+           DatagramSocket c = new DatagramSocket(p + 2, java.net.InetAddress.getLoopbackAddress());
+           DatagramSocket d = new DatagramSocket(p + 3, java.net.InetAddress.getLoopbackAddress())) {
         return p;
       } catch (IOException taken) {
         // try another
