@@ -123,11 +123,8 @@ public final class MediaLeg implements AutoCloseable {
   private volatile Consumer<Character> dtmfListener;
   private volatile Recorder recorder;
 
-  // DTMF de-duplication, selector thread only.
-  private boolean sawEvent;
-  private int lastEventSsrc;
-  private int lastEventTimestamp;
-  private int lastEvent;
+  /** Selector thread only. */
+  private final DtmfDetector dtmf = new DtmfDetector();
 
   MediaLeg(MediaEngine engine, DatagramChannel channel, int port) {
     this.engine = engine;
@@ -414,19 +411,7 @@ public final class MediaLeg implements AutoCloseable {
   }
 
   private void telephoneEvent(byte[] data, RtpPacket.Header h) {
-    if (h.payloadLength < TelephoneEvent.LENGTH) return;
-    int event = data[h.payloadOffset] & 0xFF;
-    // One key press = one timestamp: its updates and (retransmitted) end packets repeat it; late
-    // ones of an earlier press have an older timestamp.
-    if (sawEvent && h.ssrc == lastEventSsrc) {
-      int age = h.timestamp - lastEventTimestamp;
-      if (age < 0 || (age == 0 && event == lastEvent)) return;
-    }
-    sawEvent = true;
-    lastEventSsrc = h.ssrc;
-    lastEventTimestamp = h.timestamp;
-    lastEvent = event;
-    char digit = TelephoneEvent.digitOf(event);
+    char digit = dtmf.packet(h.ssrc, h.timestamp, data, h.payloadOffset, h.payloadLength);
     Consumer<Character> listener = dtmfListener;
     if (digit == 0 || listener == null) return;
     try {

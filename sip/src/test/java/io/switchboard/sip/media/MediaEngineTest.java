@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,6 +27,7 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -157,6 +162,45 @@ class MediaEngineTest {
 
     waitUntil(() -> leg.packetsReceived() == 13);
     assertThat(digits).containsExactly('1', '#');
+  }
+
+  /** sipp's own RFC 4733 captures, replayed as sipp's play_pcap_audio does: unchanged. */
+  @Test
+  void dtmfFromSippCaptures() throws Exception {
+    Path dir = Path.of("/usr/share/sip-tester");
+    Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("dtmf_2833_1.pcap")), "sipp's captures are not installed");
+    Phone phone = phone(15);
+    MediaLeg leg = leg();
+    leg.remote(phone.address(), PCMU_101);
+    List<Character> digits = new CopyOnWriteArrayList<>();
+    leg.onDtmf(digits::add);
+    int sent = 0;
+    for (char key : "1190".toCharArray()) {
+      for (byte[] rtp : udpPayloads(dir.resolve("dtmf_2833_" + key + ".pcap"))) {
+        phone.send(leg, rtp);
+        sent++;
+      }
+    }
+    int expected = sent;
+    waitUntil(() -> leg.packetsReceived() == expected);
+    assertThat(digits).containsExactly('1', '1', '9', '0');
+  }
+
+  /** The UDP payloads of a classic little-endian pcap of Ethernet/IPv4/UDP frames. */
+  static List<byte[]> udpPayloads(Path pcap) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.getInt(0)).as("pcap magic").isEqualTo(0xA1B2C3D4);
+    List<byte[]> payloads = new ArrayList<>();
+    int at = 24;
+    while (at + 16 <= b.limit()) {
+      int captured = b.getInt(at + 8);
+      int frame = at + 16;
+      int ipHeader = (b.get(frame + 14) & 0x0F) * 4;
+      int udp = frame + 14 + ipHeader;
+      payloads.add(Arrays.copyOfRange(b.array(), udp + 8, frame + captured));
+      at = frame + captured;
+    }
+    return payloads;
   }
 
   /** A key press as phones send it: start (marker), updates, then {@code ends} end packets. */
