@@ -563,9 +563,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
       CallView view = lastView;
       String caller = view != null && !"anonymous".equals(view.callerNumber()) ? view.callerNumber() : "anonymous";
-      ClientTransaction ct = w.sip().invite(target.get(), caller, null, sdp);
-      leg.invite = ct;
-      w.gateway().tell(new Gateway.OwnLeg(Gateway.callIdOf(ct.getRequest()), getContext().getSelf()));
+      leg.invite = w.sip().invite(target.get(), caller, null, sdp,
+          sipId -> w.gateway().tell(new Gateway.OwnLeg(sipId, getContext().getSelf())));
       Duration ring = offer.timeout() != null && offer.timeout().compareTo(w.settings().agentRingTimeout()) < 0
           ? offer.timeout().plusSeconds(1) : w.settings().agentRingTimeout();
       timers.startSingleTimer(offer.offerId(), new RingTimeout(offer.offerId()), ring);

@@ -260,8 +260,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
    * A new INVITE out of the gateway (an agent's phone): its own Call-ID, From the caller's
    * number so the phone shows who calls.
    */
-  ClientTransaction invite(URI target, String callerNumber, String callerName, String sdp)
-      throws ParseException, InvalidArgumentException, SipException {
+  ClientTransaction invite(URI target, String callerNumber, String callerName, String sdp,
+      Consumer<String> beforeSending) throws ParseException, InvalidArgumentException, SipException {
     String transport = target instanceof SipURI s && s.getTransportParam() != null
         ? s.getTransportParam().toLowerCase(java.util.Locale.ROOT) : "udp";
     if (!settings.transports().contains(transport)) transport = settings.transports().get(0);
@@ -278,6 +278,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         sdpType(), sdp.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     invite.addHeader(contact(transport));
     ClientTransaction ct = provider.getNewClientTransaction(invite);
+    // The answer can be back before this returns: whoever takes it must know the Call-ID first.
+    beforeSending.accept(callId.getCallId());
     ct.sendRequest();
     return ct;
   }
