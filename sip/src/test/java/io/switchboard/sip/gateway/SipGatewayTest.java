@@ -17,6 +17,7 @@ import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
@@ -267,6 +268,39 @@ class SipGatewayTest {
     assertPassed(phone, 30);
     assertThat(awaitCall("4608", v -> v.phase() == CallPhase.WRAP_UP || v.phase() == CallPhase.FINISHED).agent())
         .hasToString("alice");
+  }
+
+  @Test
+  void aKeyPressedInTheMenuRoutesTheCallToItsQueue() throws Exception {
+    h.queue("q-menu-sales", QueueConfig.named("Sales"));
+    h.queue("q-menu-support", QueueConfig.named("Support"));
+    queue("q-menu", "4611", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
+        Map.of("1", new QueueId("q-menu-sales"), "2", new QueueId("q-menu-support")), Duration.ofSeconds(5), 1)));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-support", "q-menu-support", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = Sipp.scenario("caller-presses-2", dir).port(Sipp.freePort(), Sipp.freeMediaPort())
+        .arg("-s", "4611", "-m", "1", "-d", "3000").start(gw());
+    assertPassed(caller, 30);
+    assertPassed(phone, 30);
+    CallView v = awaitCall("4611", x -> x.phase() == CallPhase.WRAP_UP || x.phase() == CallPhase.FINISHED);
+    assertThat(v.queue()).hasToString("q-menu-support");
+    assertThat(v.agent()).hasToString("agent-support");
+    assertThat(everSeen("4611", x -> x.queue().toString().equals("q-menu"))).as("never queued in reception").isFalse();
+  }
+
+  @Test
+  void noKeyInTheMenuLeavesTheCallInTheControlQueue() throws Exception {
+    h.queue("q-menu2-sales", QueueConfig.named("Sales"));
+    queue("q-menu2", "4612", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
+        Map.of("1", new QueueId("q-menu2-sales")), Duration.ofSeconds(1), 1)));
+    // The menu prompt lasts about 3 s, then 1 s for a key: the caller is queued in reception.
+    Sipp caller = caller("caller", "4612", 6500);
+    assertPassed(caller, 30);
+    CallView v = awaitCall("4612", x -> x.phase() == CallPhase.FINISHED);
+    assertThat(v.queue()).hasToString("q-menu2");
+    assertThat(v.outcome()).isEqualTo(CallOutcome.ABANDONED);
   }
 
   @Test
