@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
  * loopback ports of the test's choosing. Passes only when sipp exits 0, which it does only when
  * every call of the scenario passed.
  */
-final class Sipp {
+public final class Sipp {
 
-  static final Path SCENARIOS = Path.of("src/test/sipp");
+  /** The committed scenarios, from the sip module or from a module beside it. */
+  static final Path SCENARIOS = Files.isDirectory(Path.of("src/test/sipp")) ? Path.of("src/test/sipp")
+      : Path.of("../sip/src/test/sipp");
 
   private final List<String> args = new ArrayList<>();
   private final String name;
@@ -32,21 +34,21 @@ final class Sipp {
         "-error_file", this.dir.resolve(scenario + "-errors.log").toString()));
   }
 
-  static Sipp scenario(String scenario, Path dir) {
+  public static Sipp scenario(String scenario, Path dir) {
     return new Sipp(scenario, dir);
   }
 
-  Sipp arg(String... more) {
+  public Sipp arg(String... more) {
     args.addAll(List.of(more));
     return this;
   }
 
-  Sipp port(int sipPort, int mediaPort) {
+  public Sipp port(int sipPort, int mediaPort) {
     return arg("-p", Integer.toString(sipPort), "-mp", Integer.toString(mediaPort));
   }
 
   /** Starts sipp; a UAS (no remote) waits for calls, a UAC dials {@code remote}. */
-  Sipp start(String remote) throws IOException {
+  public Sipp start(String remote) throws IOException {
     List<String> cmd = new ArrayList<>(args);
     if (remote != null) cmd.add(remote);
     process = new ProcessBuilder(cmd).directory(dir.toFile())
@@ -57,7 +59,7 @@ final class Sipp {
   }
 
   /** sipp's exit code (0: every call passed), after at most {@code seconds}. */
-  int await(int seconds) throws InterruptedException {
+  public int await(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroy();
       process.waitFor(5, TimeUnit.SECONDS);
@@ -66,12 +68,12 @@ final class Sipp {
     return process.exitValue();
   }
 
-  void stop() {
+  public void stop() {
     if (process != null && process.isAlive()) process.destroy();
   }
 
   /** What went wrong, for the assertion message. */
-  String errors() {
+  public String errors() {
     try {
       Path f = dir.resolve(name + "-errors.log");
       return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "(no error file)";
@@ -81,7 +83,7 @@ final class Sipp {
   }
 
   /** A loopback port free for both UDP and TCP right now. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     for (int i = 0; i < 50; i++) {
       try (ServerSocket tcp = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         int p = tcp.getLocalPort();
@@ -96,7 +98,7 @@ final class Sipp {
   }
 
   /** An even port with the three after it free too (sipp's RTP, RTCP and echo ports), for -mp. */
-  static int freeMediaPort() throws IOException {
+  public static int freeMediaPort() throws IOException {
     java.util.Random random = new java.util.Random();
     for (int i = 0; i < 200; i++) {
       int p = 42000 + 2 * random.nextInt(4000);
