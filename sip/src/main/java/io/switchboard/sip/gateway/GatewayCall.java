@@ -549,15 +549,16 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- agents' phones
 
   private void ring(AgentView v, Offer offer) {
-    AgentLeg leg = new AgentLeg(offer.offerId(), v.agentId(), v.loginId());
-    legs.put(offer.offerId(), leg);
     Optional<URI> target = target(AgentDevice.parse(v.config().device()));
     if (target.isEmpty()) {
-      getContext().getLog().info("agent {}'s phone {} is not reachable; the offer is declined", v.agentId(),
-          v.config().device());
-      decline(leg);
+      // Not registered (or no trunk): the offer stays with the desktop, and runs out there if no
+      // one takes it, rather than be turned down at once again and again.
+      getContext().getLog().info("agent {}'s phone {} is not reachable now; the offer rings on the desktop only",
+          v.agentId(), v.config().device());
       return;
     }
+    AgentLeg leg = new AgentLeg(offer.offerId(), v.agentId(), v.loginId());
+    legs.put(offer.offerId(), leg);
     try {
       leg.media = w.media().open();
       String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);

@@ -31,9 +31,11 @@ public final class SipGateway implements AutoCloseable {
   private final Registrar registrar;
   private final SipAccountDirectory accounts;
   private final ActorRef<Gateway.Command> gateway;
+  private final org.apache.pekko.actor.Cancellable purge;
 
   private SipGateway(ActorSystem<?> system, SipEndpoint sip, MediaEngine media, Registrar registrar,
-      SipAccountDirectory accounts, ActorRef<Gateway.Command> gateway) {
+      SipAccountDirectory accounts, ActorRef<Gateway.Command> gateway, org.apache.pekko.actor.Cancellable purge) {
+    this.purge = purge;
     this.system = system;
     this.sip = sip;
     this.media = media;
@@ -64,10 +66,13 @@ public final class SipGateway implements AutoCloseable {
       new java.security.SecureRandom().nextBytes(secret);
     }
     DigestAuthenticator auth = new DigestAuthenticator(settings.realm(), secret, clock, settings.nonceLifetime());
+    // Expired bindings are already invisible; this only frees their memory.
+    org.apache.pekko.actor.Cancellable purge = system.scheduler().scheduleAtFixedRate(Duration.ofMinutes(1),
+        Duration.ofMinutes(1), registrar::purgeExpired, system.executionContext());
     ActorRef<Gateway.Command> gateway = system.systemActorOf(
         Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts),
         "sip-gateway-" + settings.port(), Props.empty());
-    return new SipGateway(system, sip, media, registrar, accounts, gateway);
+    return new SipGateway(system, sip, media, registrar, accounts, gateway, purge);
   }
 
   public int port() {
@@ -92,6 +97,7 @@ public final class SipGateway implements AutoCloseable {
 
   @Override
   public void close() {
+    purge.cancel();
     sip.close();
     media.close();
   }

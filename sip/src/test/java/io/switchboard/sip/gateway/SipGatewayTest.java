@@ -65,7 +65,8 @@ class SipGatewayTest {
             "switchboard.sip.rtp-port-min", 40000,
             "switchboard.sip.rtp-port-max", 40998,
             "switchboard.sip.registrar.accounts", List.of(
-                Map.of("user", "alice", "password", "wonderland", "agent", "alice"))))
+                Map.of("user", "alice", "password", "wonderland", "agent", "alice"),
+                Map.of("user", "bob", "password", "builder", "agent", "bob"))))
         .withFallback(ConfigFactory.parseFile(Path.of("../conf/sip.conf").toFile()))
         .resolve();
   }
@@ -301,6 +302,27 @@ class SipGatewayTest {
     CallView v = awaitCall("4612", x -> x.phase() == CallPhase.FINISHED);
     assertThat(v.queue()).hasToString("q-menu2");
     assertThat(v.outcome()).isEqualTo(CallOutcome.ABANDONED);
+  }
+
+  @Test
+  void aBaresipPhoneRegistersWithItsAccountAndAnswersItsAgentsCalls() throws Exception {
+    int phonePort = Sipp.freePort();
+    Process baresip = Baresip.start(dir, "bob", "builder", phonePort, sipPort);
+    try {
+      h.await(() -> gateway.registrar().reachable("bob"), java.util.Optional::isPresent, "baresip to register bob");
+      assertThat(gateway.registrar().reachable("bob").orElseThrow().contactUri()).contains(":" + phonePort);
+      queue("q-baresip", "4613", QueueConfig.named("Baresip"));
+      phoneAgent("bob", "q-baresip", "account:bob");
+      Sipp caller = caller("caller", "4613", 2500);
+      assertPassed(caller, 30);
+      CallView v = awaitCall("4613", x -> x.phase() == CallPhase.WRAP_UP || x.phase() == CallPhase.FINISHED);
+      assertThat(v.agent()).hasToString("bob");
+      assertThat(v.endedBy()).isEqualTo(EndedBy.CALLER);
+      assertThat(Duration.between(v.answeredAt(), v.endedAt())).isGreaterThan(Duration.ofMillis(2000));
+    } finally {
+      baresip.destroy();
+      baresip.waitFor(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
