@@ -325,6 +325,82 @@ class SipGatewayTest {
     }
   }
 
+  /**
+   * Media end to end: a caller's RTP reaches the agent's phone through the gateway's relay and
+   * the phone's audio comes back (baresip's audio bridge sends back what it plays).
+   */
+  @Test
+  void theCallersAudioReachesTheAgentsPhoneAndItsAudioComesBack() throws Exception {
+    int phonePort = Sipp.freePort();
+    Process baresip = Baresip.start(dir, "bob", "builder", phonePort, sipPort);
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      h.await(() -> gateway.registrar().reachable("bob"), java.util.Optional::isPresent, "baresip to register bob");
+      queue("q-echo", "4614", QueueConfig.named("Echo"));
+      phoneAgent("bob", "q-echo", "account:bob");
+      String invite = raw.invite("4614", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      raw.send(invite);
+      String ok = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
+      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      int gatewayRtp = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+      h.await(() -> awaitCall("4614", v -> true).phase(), p -> p == CallPhase.TALKING, "bob to answer");
+
+      // 3 s of caller audio, each packet's payload one µ-law code, codes that survive decoding
+      // and encoding unchanged; then listen for them coming back.
+      java.util.Set<Integer> sent = new java.util.HashSet<>();
+      java.util.Set<Integer> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      Thread listener = new Thread(() -> {
+        byte[] buf = new byte[2048];
+        try {
+          rtp.setSoTimeout(200);
+          while (!Thread.currentThread().isInterrupted()) {
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            try {
+              rtp.receive(p);
+            } catch (java.net.SocketTimeoutException idle) {
+              continue;
+            }
+            // Only a frame of one code throughout is ours; prompts and silence never are.
+            boolean uniform = p.getLength() == 172;
+            for (int b = 13; uniform && b < 172; b++) uniform = buf[b] == buf[12];
+            if (uniform) heard.add(buf[12] & 0xFF);
+          }
+        } catch (java.io.IOException closed) {
+          // the test is over
+        }
+      });
+      listener.start();
+      for (int i = 0; i < 150; i++) {
+        int code = 0x20 + (i % 0x50);
+        sent.add(code);
+        byte[] packet = new byte[172];
+        packet[0] = (byte) 0x80;
+        packet[2] = (byte) (i >> 8);
+        packet[3] = (byte) i;
+        int ts = i * 160;
+        packet[4] = (byte) (ts >> 24);
+        packet[5] = (byte) (ts >> 16);
+        packet[6] = (byte) (ts >> 8);
+        packet[7] = (byte) ts;
+        packet[11] = 0x42;
+        java.util.Arrays.fill(packet, 12, 172, (byte) code);
+        rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
+        Thread.sleep(20);
+      }
+      Thread.sleep(500);
+      listener.interrupt();
+      listener.join(2000);
+      heard.retainAll(sent);
+      assertThat(heard).as("codes of the caller's audio that came back from the phone").hasSizeGreaterThan(20);
+      raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
+      awaitCall("4614", v -> v.phase() == CallPhase.WRAP_UP || v.phase() == CallPhase.FINISHED);
+    } finally {
+      baresip.destroy();
+      baresip.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void anUnknownNumberGets404AndAnUnsupportedCodec488() throws Exception {
     queue("q-codec", "4609", QueueConfig.named("Codec"));
