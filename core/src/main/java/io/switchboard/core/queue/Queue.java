@@ -75,6 +75,9 @@ public final class Queue
 
   public record GetState(ActorRef<Reply> replyTo) implements Command {}
 
+  /** Where a waiting call stands (for announcing its place in the queue). */
+  public record GetPosition(CallId callId, ActorRef<Reply> replyTo) implements Command {}
+
   /** From a call session about to route a call here: the queue's calendar and closed action. */
   public record GetAdmission(ActorRef<Reply> replyTo) implements Command {}
 
@@ -118,6 +121,9 @@ public final class Queue
       this(queueId, calendarId, closedAction, null);
     }
   }
+
+  /** {@code position}: 1 for the next to be offered; 0 when the call does not wait here. */
+  public record Position(QueueId queueId, CallId callId, int position, int waitingCount) implements Reply {}
 
   public record Enqueued(QueueId queueId, Instant enqueuedAt, Instant virtualStartAt, int position, QueueTerms terms)
       implements Reply {}
@@ -301,11 +307,14 @@ public final class Queue
     b.forAnyState().onCommand(Configure.class, this::onConfigure);
     b.forStateType(Unconfigured.class)
         .onCommand(GetState.class, c -> notConfigured(c.replyTo()))
+        .onCommand(GetPosition.class, c -> notConfigured(c.replyTo()))
         .onCommand(GetAdmission.class, c -> notConfigured(c.replyTo()))
         .onCommand(Enqueue.class, c -> notConfigured(c.replyTo()))
         .onAnyCommand(c -> Effect().noReply());
     b.forStateType(Active.class)
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
+        .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(), new Position(id, c.callId(),
+            s.waiting(c.callId()).map(s::position).orElse(0), s.waitingCount())))
         .onCommand(GetAdmission.class, (s, c) -> Effect().reply(c.replyTo(),
             new Admission(id, s.config().calendarId(), s.config().closedAction(), s.config().menu())))
         .onCommand(Enqueue.class, this::onEnqueue)

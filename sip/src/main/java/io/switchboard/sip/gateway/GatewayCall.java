@@ -14,6 +14,7 @@ import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.Menu;
+import io.switchboard.core.queue.Queue;
 import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.sip.media.MediaDescription;
@@ -92,6 +93,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private record RingTimeout(OfferId offerId) implements Command {}
 
   private record MenuPromptDone(int attempt) implements Command {}
+
+  private record Announce() implements Command {}
+
+  private record PositionKnown(Queue.Reply reply, boolean first) implements Command {}
 
   private record MenuTimeout(int attempt) implements Command {}
 
@@ -193,6 +198,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         .onMessage(Digit.class, m -> onDigit(m.digit()))
         .onMessage(RingTimeout.class, this::onRingTimeout)
         .onMessage(MenuPromptDone.class, this::onMenuPromptDone)
+        .onMessage(Announce.class, m -> {
+          askPosition(false);
+          return this;
+        })
+        .onMessage(PositionKnown.class, this::onPosition)
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(Ignored.class, m -> this)
         .build();
@@ -260,6 +270,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (!answered) answerCaller();
     phase = Phase.QUEUED;
     callerMedia.play(w.settings().queuePrompts(), true, null);
+    if (!w.settings().announcePositionEvery().isZero() && view.queue() != null) askPosition(true);
     Behavior<Command> next = onCallUpdate(view);
     List<Command> replay = List.copyOf(early);
     early.clear();
@@ -335,6 +346,27 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     timers.cancel("menu");
     callerMedia.stopPlaying();
     arrive(key);
+  }
+
+  // ---------------------------------------------------------------- place in the queue
+
+  private void askPosition(boolean first) {
+    if (phase != Phase.QUEUED || lastView == null || lastView.queue() == null) return;
+    getContext().ask(Queue.Reply.class, w.engine().refs().queue(lastView.queue()), askTimeout(),
+        replyTo -> new Queue.GetPosition(callId, replyTo), (reply, failure) -> new PositionKnown(reply, first));
+  }
+
+  /** Announces the caller's place (1-20) and plays on; the first time, after the welcome. */
+  private Behavior<Command> onPosition(PositionKnown m) {
+    if (phase != Phase.QUEUED || connected != null) return this;
+    timers.startSingleTimer("announce", new Announce(), w.settings().announcePositionEvery());
+    if (!(m.reply() instanceof Queue.Position p) || p.position() < 1 || p.position() > 20
+        || lastView.phase() != CallPhase.QUEUED) return this;
+    List<String> queued = w.settings().queuePrompts();
+    List<String> playlist = new java.util.ArrayList<>(m.first() ? queued.subList(0, queued.size() - 1) : List.of());
+    playlist.addAll(List.of("position-intro", "position-" + p.position(), "position-outro", queued.get(queued.size() - 1)));
+    callerMedia.play(playlist, true, null);
+    return this;
   }
 
   private Behavior<Command> onPromptFinished() {

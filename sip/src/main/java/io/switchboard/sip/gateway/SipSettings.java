@@ -26,7 +26,8 @@ public record SipSettings(
     Duration nonceLifetime,
     List<String> challengeAlgorithms,
     List<Account> accounts,
-    List<String> queuePrompts) {
+    List<String> queuePrompts,
+    Duration announcePositionEvery) {
 
   /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
   public record Account(String user, String password, String agent) {}
@@ -53,6 +54,8 @@ public record SipSettings(
       if (!a.equals("MD5") && !a.equals("SHA-256"))
         throw new IllegalArgumentException("switchboard.sip.registrar.challenge-algorithms: unknown " + a + " (MD5, SHA-256)");
     if (queuePrompts.isEmpty()) throw new IllegalArgumentException("switchboard.sip.queue-prompts must not be empty");
+    if (announcePositionEvery.isNegative())
+      throw new IllegalArgumentException("switchboard.sip.announce-position-every must not be negative (0 = never)");
   }
 
   public static SipSettings from(Config root) {
@@ -81,12 +84,13 @@ public record SipSettings(
         r.getDuration("nonce-lifetime"),
         r.getStringList("challenge-algorithms"),
         accounts,
-        c.getStringList("queue-prompts"));
+        c.getStringList("queue-prompts"),
+        c.getDuration("announce-position-every"));
   }
 
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        challengeAlgorithms, accounts, queuePrompts);
+        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery);
   }
 }

@@ -402,6 +402,43 @@ class SipGatewayTest {
   }
 
   @Test
+  void aWaitingCallerHearsItsPlaceInTheQueue() throws Exception {
+    queue("q-position", "4615", QueueConfig.named("Position"));
+    Sipp first = caller("caller", "4615", 10_000);
+    awaitCall("4615", v -> v.phase() == CallPhase.QUEUED);
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      String invite = raw.invite("4615", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      raw.send(invite);
+      String ok = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
+      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      // The welcome, then "you are number two in the queue": listen until the number has played.
+      var two = gateway.prompts().get("position-2");
+      java.util.Set<String> expected = new java.util.HashSet<>();
+      for (int i = 0; i < two.frames(); i++)
+        expected.add(java.util.HexFormat.of().formatHex(two.frame(io.switchboard.sip.media.Codec.PCMU, i)));
+      long until = System.currentTimeMillis() + gateway.prompts().get("welcome").length().toMillis()
+          + gateway.prompts().get("position-intro").length().toMillis() + two.length().toMillis() + 3000;
+      int matched = 0;
+      byte[] buf = new byte[2048];
+      rtp.setSoTimeout(200);
+      while (System.currentTimeMillis() < until) {
+        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+        try {
+          rtp.receive(p);
+        } catch (java.net.SocketTimeoutException idle) {
+          continue;
+        }
+        if (p.getLength() == 172 && expected.contains(java.util.HexFormat.of().formatHex(buf, 12, 172))) matched++;
+      }
+      assertThat(matched).as("frames of 'two' heard, of %s", two.frames()).isGreaterThanOrEqualTo(two.frames() / 2);
+      raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
+    }
+    assertPassed(first, 30);
+  }
+
+  @Test
   void anUnknownNumberGets404AndAnUnsupportedCodec488() throws Exception {
     queue("q-codec", "4609", QueueConfig.named("Codec"));
     try (RawSip raw = new RawSip(sipPort)) {
