@@ -66,7 +66,8 @@ class SipGatewayTest {
             "switchboard.sip.rtp-port-max", 40998,
             "switchboard.sip.registrar.accounts", List.of(
                 Map.of("user", "alice", "password", "wonderland", "agent", "alice"),
-                Map.of("user", "bob", "password", "builder", "agent", "bob"))))
+                Map.of("user", "bob", "password", "builder", "agent", "bob"),
+                Map.of("user", "carol", "password", "echo-echo", "agent", "carol"))))
         .withFallback(ConfigFactory.parseFile(Path.of("../conf/sip.conf").toFile()))
         .resolve();
   }
@@ -332,19 +333,19 @@ class SipGatewayTest {
   @Test
   void theCallersAudioReachesTheAgentsPhoneAndItsAudioComesBack() throws Exception {
     int phonePort = Sipp.freePort();
-    Process baresip = Baresip.start(dir, "bob", "builder", phonePort, sipPort);
+    Process baresip = Baresip.start(dir, "carol", "echo-echo", phonePort, sipPort);
     try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
         java.net.InetAddress.getLoopbackAddress())) {
-      h.await(() -> gateway.registrar().reachable("bob"), java.util.Optional::isPresent, "baresip to register bob");
+      h.await(() -> gateway.registrar().reachable("carol"), java.util.Optional::isPresent, "baresip to register carol");
       queue("q-echo", "4614", QueueConfig.named("Echo"));
-      phoneAgent("bob", "q-echo", "account:bob");
+      phoneAgent("carol", "q-echo", "account:carol");
       String invite = raw.invite("4614", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
       raw.send(invite);
       String ok = raw.finalResponse(5000).orElseThrow();
       assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
       raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
       int gatewayRtp = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
-      h.await(() -> awaitCall("4614", v -> true).phase(), p -> p == CallPhase.TALKING, "bob to answer");
+      h.await(() -> awaitCall("4614", v -> true).phase(), p -> p == CallPhase.TALKING, "carol to answer");
 
       // 3 s of caller audio, each packet's payload one µ-law code, codes that survive decoding
       // and encoding unchanged; then listen for them coming back.
