@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.core.report.ReportScheduler;
 import io.switchboard.http.report.SmtpReportDelivery;
+import io.switchboard.http.voicemail.SmtpVoicemailDelivery;
 import io.switchboard.persistence.statistics.ReadSide;
 import io.switchboard.persistence.statistics.StatisticsProjections;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +92,7 @@ public final class Node implements AutoCloseable {
       SipGateway sip = null;
       if (config.getBoolean("switchboard.sip.enabled")) {
         SipGateway gateway = SipGateway.start(system, engine.context(), engine.notifications(),
-            SipSettings.from(config), clock);
+            SipSettings.from(config), clock, new SmtpVoicemailDelivery(system, engine.context().settings().timeZone()));
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "sip-gateway", () -> {
           gateway.close();
           return CompletableFuture.completedFuture(Done.getInstance());

@@ -70,8 +70,8 @@ class ReportDeliveryTest {
       s.kind().wire() + "-" + p.label() + ".csv",
       CSV);
 
-  static SmtpReportDelivery.Settings settings(int port, String username, String password) {
-    return new SmtpReportDelivery.Settings("127.0.0.1", port, "Switchboard <switchboard@example.com>", username, password,
+  static io.switchboard.http.mail.SmtpMailer.Settings settings(int port, String username, String password) {
+    return new io.switchboard.http.mail.SmtpMailer.Settings("127.0.0.1", port, "Switchboard <switchboard@example.com>", username, password,
         false, Duration.ofSeconds(5));
   }
 

@@ -5,6 +5,7 @@ import io.switchboard.core.agent.AgentId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.Notification;
+import io.switchboard.core.voicemail.VoicemailDelivery;
 import io.switchboard.sip.media.MediaEngine;
 import io.switchboard.sip.registrar.DigestAuthenticator;
 import io.switchboard.sip.registrar.Registrar;
@@ -54,16 +55,16 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
 
   /** What every call of this gateway is built with. */
   record Wiring(SipSettings settings, SipEndpoint sip, MediaEngine media, EngineContext engine, Registrar registrar,
-      SipAccounts accounts, ActorRef<Command> gateway) {}
+      SipAccounts accounts, ActorRef<Command> gateway, VoicemailDelivery voicemail) {}
 
   public static Behavior<Command> create(SipSettings settings, SipEndpoint sip, MediaEngine media, EngineContext engine,
       ActorRef<Topic.Command<Notification>> notifications, Registrar registrar, DigestAuthenticator auth,
-      SipAccounts accounts) {
+      SipAccounts accounts, VoicemailDelivery voicemail) {
     return Behaviors.setup(ctx -> {
       sip.deliverTo(e -> ctx.getSelf().tell(new Sip(e)));
       if (notifications != null)
         notifications.tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Engine::new)));
-      return new Gateway(ctx, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf()),
+      return new Gateway(ctx, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf(), voicemail),
           new Registration(sip, registrar, auth, accounts, settings.challengeAlgorithms()));
     });
   }

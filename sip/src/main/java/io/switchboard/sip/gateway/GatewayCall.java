@@ -96,6 +96,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record Announce() implements Command {}
 
+  private record RecordNow() implements Command {}
+
+  private record RecordingLimit() implements Command {}
+
   private record PositionKnown(Queue.Reply reply, boolean first) implements Command {}
 
   private record MenuTimeout(int attempt) implements Command {}
@@ -116,6 +120,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     CONNECTED,
     /** Hearing a last message before the gateway hangs up. */
     CLOSING,
+    /** Leaving a voicemail: the prompt and beep, then recording until the caller hangs up. */
+    VOICEMAIL,
     DONE
   }
 
@@ -203,6 +209,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
           return this;
         })
         .onMessage(PositionKnown.class, this::onPosition)
+        .onMessage(RecordNow.class, m -> onRecordNow())
+        .onMessage(RecordingLimit.class, m -> onRecordingLimit())
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(Ignored.class, m -> this)
         .build();
@@ -292,7 +300,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
           resp -> resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(f.number())))));
       return finish();
     }
-    // A night message, or (until voicemail is built) the closed message for a mailbox.
+    if (action instanceof ClosedAction.Voicemail box && w.voicemail() != null) return voicemail(box);
+    // A night message (or the closed message, for a mailbox when this node has no voicemail).
     String prompt = action instanceof ClosedAction.NightMessage n && w.media().prompts().has(n.prompt())
         ? n.prompt() : "closed";
     if (!answered) answerCaller();
@@ -367,6 +376,58 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     playlist.addAll(List.of("position-intro", "position-" + p.position(), "position-outro", queued.get(queued.size() - 1)));
     callerMedia.play(playlist, true, null);
     return this;
+  }
+
+  // ---------------------------------------------------------------- voicemail
+
+  private ClosedAction.Voicemail mailbox;
+  private java.time.Instant recordingSince;
+
+  private Behavior<Command> voicemail(ClosedAction.Voicemail box) {
+    mailbox = box;
+    if (!answered) answerCaller();
+    endAgentLegs();
+    phase = Phase.VOICEMAIL;
+    callerMedia.play(List.of("voicemail", "beep"), false, () -> getContext().getSelf().tell(new RecordNow()));
+    return this;
+  }
+
+  private Behavior<Command> onRecordNow() {
+    if (phase != Phase.VOICEMAIL || callerGone) return this;
+    recordingSince = java.time.Instant.now();
+    callerMedia.startRecording(w.settings().voicemailMaxLength());
+    timers.startSingleTimer("voicemail", new RecordingLimit(), w.settings().voicemailMaxLength());
+    return this;
+  }
+
+  /** The longest message allowed: thank the caller and hang up; the message is sent. */
+  private Behavior<Command> onRecordingLimit() {
+    if (phase != Phase.VOICEMAIL) return this;
+    sendVoicemail();
+    phase = Phase.CLOSING;
+    callerMedia.play(List.of("goodbye"), false, () -> getContext().getSelf().tell(new PromptFinished()));
+    return this;
+  }
+
+  /** Sends what was recorded (nothing if the caller left before the beep). */
+  private void sendVoicemail() {
+    if (recordingSince == null || !callerMedia.isRecording()) return;
+    byte[] wav = callerMedia.stopRecording();
+    Duration length = Duration.between(recordingSince, java.time.Instant.now());
+    recordingSince = null;
+    if (length.compareTo(Duration.ofSeconds(1)) < 0) {
+      getContext().getLog().info("call {} hung up right after the beep: no voicemail for {}", callId, mailbox.mailbox());
+      return;
+    }
+    CallView v = lastView;
+    var message = new io.switchboard.core.voicemail.Voicemail(callId, mailbox.mailbox(), dialled, callerNumber,
+        v != null && v.arrivedAt() != null ? v.arrivedAt() : java.time.Instant.now(), length, wav);
+    var log = getContext().getLog();
+    w.voicemail().deliver(message).whenComplete((ok, failure) -> {
+      if (failure != null) log.error("voicemail of call {} for {} was not sent: {}", callId, mailbox.mailbox(),
+          failure.toString());
+      else log.info("voicemail of call {} ({} s) sent to {}", callId, length.toSeconds(), mailbox.mailbox());
+    });
   }
 
   private Behavior<Command> onPromptFinished() {
@@ -481,6 +542,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   /** The caller hung up (BYE, or CANCEL before the answer). */
   private Behavior<Command> callerLeft() {
     callerGone = true;
+    if (phase == Phase.VOICEMAIL) sendVoicemail();
     if (phase == Phase.ARRIVING) return this; // the engine's answer decides what to take back
     if (phase == Phase.MENU) {
       // Hung up in the menu: the call is still counted, in its control queue, as abandoned.

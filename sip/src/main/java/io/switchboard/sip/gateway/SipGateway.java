@@ -2,6 +2,7 @@ package io.switchboard.sip.gateway;
 
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.Notification;
+import io.switchboard.core.voicemail.VoicemailDelivery;
 import io.switchboard.sip.media.MediaEngine;
 import io.switchboard.sip.media.PromptLibrary;
 import io.switchboard.sip.registrar.DigestAuthenticator;
@@ -46,6 +47,13 @@ public final class SipGateway implements AutoCloseable {
 
   public static SipGateway start(ActorSystem<?> system, EngineContext engine,
       ActorRef<Topic.Command<Notification>> notifications, SipSettings settings, Clock clock) throws Exception {
+    return start(system, engine, notifications, settings, clock, null);
+  }
+
+  /** @param voicemail where recorded messages go; null: no voicemail (callers hear the closed message) */
+  public static SipGateway start(ActorSystem<?> system, EngineContext engine,
+      ActorRef<Topic.Command<Notification>> notifications, SipSettings settings, Clock clock,
+      VoicemailDelivery voicemail) throws Exception {
     PromptLibrary prompts = PromptLibrary.fromClasspath();
     MediaEngine media = new MediaEngine(InetAddress.getByName(settings.host().equals("0.0.0.0")
         ? "0.0.0.0" : settings.host()), settings.rtpPortMin(), settings.rtpPortMax(), prompts);
@@ -70,7 +78,7 @@ public final class SipGateway implements AutoCloseable {
     org.apache.pekko.actor.Cancellable purge = system.scheduler().scheduleAtFixedRate(Duration.ofMinutes(1),
         Duration.ofMinutes(1), registrar::purgeExpired, system.executionContext());
     ActorRef<Gateway.Command> gateway = system.systemActorOf(
-        Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts),
+        Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts, voicemail),
         "sip-gateway-" + settings.port(), Props.empty());
     return new SipGateway(system, sip, media, registrar, accounts, gateway, purge);
   }

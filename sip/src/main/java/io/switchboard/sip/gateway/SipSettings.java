@@ -27,7 +27,8 @@ public record SipSettings(
     List<String> challengeAlgorithms,
     List<Account> accounts,
     List<String> queuePrompts,
-    Duration announcePositionEvery) {
+    Duration announcePositionEvery,
+    Duration voicemailMaxLength) {
 
   /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
   public record Account(String user, String password, String agent) {}
@@ -54,6 +55,8 @@ public record SipSettings(
       if (!a.equals("MD5") && !a.equals("SHA-256"))
         throw new IllegalArgumentException("switchboard.sip.registrar.challenge-algorithms: unknown " + a + " (MD5, SHA-256)");
     if (queuePrompts.isEmpty()) throw new IllegalArgumentException("switchboard.sip.queue-prompts must not be empty");
+    if (voicemailMaxLength.compareTo(Duration.ofSeconds(5)) < 0 || voicemailMaxLength.compareTo(Duration.ofMinutes(10)) > 0)
+      throw new IllegalArgumentException("switchboard.sip.voicemail-max-length must be 5 s to 10 min, got " + voicemailMaxLength);
     if (announcePositionEvery.isNegative())
       throw new IllegalArgumentException("switchboard.sip.announce-position-every must not be negative (0 = never)");
   }
@@ -85,12 +88,13 @@ public record SipSettings(
         r.getStringList("challenge-algorithms"),
         accounts,
         c.getStringList("queue-prompts"),
-        c.getDuration("announce-position-every"));
+        c.getDuration("announce-position-every"),
+        c.getDuration("voicemail-max-length"));
   }
 
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery);
+        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, voicemailMaxLength);
   }
 }

@@ -50,6 +50,8 @@ class SipGatewayTest {
   static SipGateway gateway;
   static int sipPort;
   static final List<Notification> seen = new CopyOnWriteArrayList<>();
+  /** The voicemail the gateway sent (a recording double of the e-mail adapter). */
+  static final List<io.switchboard.core.voicemail.Voicemail> voicemails = new CopyOnWriteArrayList<>();
 
   /** sipp's screens and error logs stay in target/sipp for a failure to be read. */
   Path dir;
@@ -77,7 +79,10 @@ class SipGatewayTest {
     h = EngineHarness.start("sip-gateway", EngineHarness.inMemoryConfig());
     sipPort = Sipp.freePort();
     gateway = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
-        SipSettings.from(sipConfig(sipPort)), Clock.systemUTC());
+        SipSettings.from(sipConfig(sipPort)), Clock.systemUTC(), v -> {
+          voicemails.add(v);
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        });
     var collector = h.kit.spawn(Behaviors.<Notification>receiveMessage(n -> {
       seen.add(n);
       return Behaviors.same();
@@ -437,6 +442,53 @@ class SipGatewayTest {
       raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
     }
     assertPassed(first, 30);
+  }
+
+  @Test
+  void aCallerLeavesAVoicemailThatIsSentAsAWav() throws Exception {
+    h.calendar("never-open-vm", CalendarDefinition.standard("Never", ZoneId.of("Europe/Stockholm"),
+        new WeeklyHours(Map.of())));
+    queue("q-voicemail", "4616", QueueConfig.named("Voicemail")
+        .withCalendar(new CalendarId("never-open-vm"), new ClosedAction.Voicemail("sales-box")));
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      String invite = raw.invite("4616", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      raw.send(invite);
+      String ok = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
+      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      int gatewayRtp = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+      Thread.sleep(gateway.prompts().get("voicemail").length().plus(gateway.prompts().get("beep").length())
+          .toMillis() + 400);
+      // 2 s of a loud square wave, then hang up.
+      for (int i = 0; i < 100; i++) {
+        byte[] packet = new byte[172];
+        packet[0] = (byte) 0x80;
+        packet[3] = (byte) i;
+        int ts = i * 160;
+        packet[6] = (byte) (ts >> 8);
+        packet[7] = (byte) ts;
+        packet[11] = 0x43;
+        for (int b = 12; b < 172; b++) packet[b] = (byte) ((b / 10) % 2 == 0 ? 0x10 : 0x90);
+        rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
+        Thread.sleep(20);
+      }
+      raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
+    }
+    h.await(() -> voicemails.size(), n -> n == 1, "the voicemail to be sent");
+    var vm = voicemails.get(0);
+    assertThat(vm.mailbox()).isEqualTo("sales-box");
+    assertThat(vm.callerNumber()).isEqualTo("4670111");
+    assertThat(vm.dialledNumber()).isEqualTo("4616");
+    assertThat(vm.length()).isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
+    var audio = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(vm.wav()));
+    assertThat(audio.getFormat().getSampleRate()).isEqualTo(8000f);
+    assertThat(audio.getFrameLength()).isBetween(12_000L, 32_000L);
+    byte[] pcm = audio.readAllBytes();
+    long loud = 0;
+    for (int i = 0; i + 1 < pcm.length; i += 2) if (Math.abs((short) ((pcm[i + 1] << 8) | (pcm[i] & 0xFF))) > 8000) loud++;
+    assertThat(loud).as("samples of the caller's square wave in the recording").isGreaterThan(8000);
+    assertThat(awaitCall("4616", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.CLOSED);
   }
 
   @Test
