@@ -298,6 +298,29 @@ class SipGatewayTest {
   }
 
   @Test
+  void aKeySentAsSipInfoChoosesToo() throws Exception {
+    h.queue("q-info-sales", QueueConfig.named("Sales"));
+    queue("q-info", "4617", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
+        Map.of("1", new QueueId("q-info-sales")), Duration.ofSeconds(5), 1)));
+    try (RawSip raw = new RawSip(sipPort)) {
+      String invite = raw.invite("4617", RawSip.sdp(50010, "0", ""));
+      raw.send(invite);
+      String ok = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
+      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      String body = "Signal=1\r\nDuration=160\r\n";
+      raw.send(RawSip.inDialog(invite, ok, "INFO", 2).replace("Content-Length: 0\r\n\r\n",
+          "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+      assertThat(RawSip.status(raw.finalResponse(5000).orElseThrow())).isEqualTo(200);
+      CallView v = awaitCall("4617", x -> x.phase() == CallPhase.QUEUED);
+      assertThat(v.queue()).hasToString("q-info-sales");
+      raw.send(RawSip.inDialog(invite, ok, "BYE", 3));
+      assertThat(RawSip.status(raw.finalResponse(5000).orElseThrow())).isEqualTo(200);
+    }
+    assertThat(awaitCall("4617", x -> x.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.ABANDONED);
+  }
+
+  @Test
   void noKeyInTheMenuLeavesTheCallInTheControlQueue() throws Exception {
     h.queue("q-menu2-sales", QueueConfig.named("Sales"));
     queue("q-menu2", "4612", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
