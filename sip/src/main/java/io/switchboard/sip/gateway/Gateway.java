@@ -50,6 +50,8 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
 
   public record GetCounts(ActorRef<Counts> replyTo) implements Command {}
 
+  private record CancelUnmatched(String sipCallId) implements Command {}
+
   /** Calls this node's gateway holds, and how many wait for the engine's answer. */
   public record Counts(int calls, int pendingArrivals, int mediaLegs) {}
 
@@ -64,8 +66,8 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       sip.deliverTo(e -> ctx.getSelf().tell(new Sip(e)));
       if (notifications != null)
         notifications.tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Engine::new)));
-      return new Gateway(ctx, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf(), voicemail),
-          new Registration(sip, registrar, auth, accounts, settings.challengeAlgorithms()));
+      return Behaviors.<Command>withTimers(timers -> new Gateway(ctx, timers, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf(), voicemail),
+          new Registration(sip, registrar, auth, accounts, settings.challengeAlgorithms())));
     });
   }
 
@@ -78,8 +80,14 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   private final Set<ActorRef<GatewayCall.Command>> arriving = new HashSet<>();
   private long started;
 
-  private Gateway(ActorContext<Command> ctx, Wiring w, Registration registration) {
+  private final org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers;
+  /** CANCELs that came before their INVITE reached us (the stack hands events on from many threads). */
+  private final Map<String, SipEndpoint.Incoming> earlyCancels = new HashMap<>();
+
+  private Gateway(ActorContext<Command> ctx, org.apache.pekko.actor.typed.javadsl.TimerScheduler<Command> timers,
+      Wiring w, Registration registration) {
     super(ctx);
+    this.timers = timers;
     this.w = w;
     this.registration = registration;
   }
@@ -100,6 +108,11 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
         })
         .onMessage(CallStopped.class, m -> {
           forget(m.call());
+          return this;
+        })
+        .onMessage(CancelUnmatched.class, m -> {
+          SipEndpoint.Incoming cancel = earlyCancels.remove(m.sipCallId());
+          if (cancel != null) w.sip().reply(cancel.transaction(), cancel.request(), Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
           return this;
         })
         .onMessage(GetCounts.class, m -> {
@@ -160,7 +173,12 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       case Request.ACK -> {
         // An ACK for a call already gone (or for a final error answer, which the stack absorbs).
       }
-      case Request.BYE, Request.CANCEL, Request.INFO ->
+      case Request.CANCEL -> {
+        // Its INVITE may still be on its way to us: wait a moment before saying there is none.
+        earlyCancels.put(sipCallId, in);
+        timers.startSingleTimer(sipCallId, new CancelUnmatched(sipCallId), java.time.Duration.ofSeconds(2));
+      }
+      case Request.BYE, Request.INFO ->
           w.sip().reply(in.transaction(), r, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
       default -> w.sip().reply(in.transaction(), r, Response.METHOD_NOT_ALLOWED, resp -> {
         for (var h : w.sip().allow()) resp.addHeader(h);
@@ -187,6 +205,11 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
     byCallId.put(callId, call);
     arriving.add(call);
     call.tell(new GatewayCall.Invited(in));
+    SipEndpoint.Incoming cancel = earlyCancels.remove(sipCallId);
+    if (cancel != null) {
+      timers.cancel(sipCallId);
+      call.tell(new GatewayCall.InDialog(cancel));
+    }
   }
 
   /** 503 with Retry-After: the caller's side tries later or elsewhere instead of resending. */

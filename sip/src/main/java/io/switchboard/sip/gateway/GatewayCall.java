@@ -213,6 +213,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         .onMessage(RecordingLimit.class, m -> onRecordingLimit())
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(Ignored.class, m -> this)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> onStopped())
         .build();
   }
 
@@ -230,6 +231,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     Optional<Negotiated> codec = Sdp.negotiate(offered, w.settings().codecs());
     if (codec.isEmpty()) return refuse(Response.NOT_ACCEPTABLE_HERE, "no codec in common (PCMU, PCMA)");
+    if (mediaAddress(offered).isEmpty())
+      return refuse(Response.NOT_ACCEPTABLE_HERE, "the SDP connection address must be an IP address");
     callerCodec = codec.get();
     dialled = userOf(r.getRequestURI());
     if (dialled == null || !NUMBER.matcher(dialled).matches())
@@ -242,7 +245,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     } catch (IOException ex) {
       return refuse(Response.SERVICE_UNAVAILABLE, "no media port free");
     }
-    callerMedia.remote(new InetSocketAddress(offered.address(), offered.port()), callerCodec);
+    callerMedia.remote(mediaAddress(offered).orElseThrow(), callerCodec);
     callerMedia.onDtmf(d -> getContext().getSelf().tell(new Digit(d)));
     arrive(null);
     return this;
@@ -264,7 +267,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         hangupInEngine();
       return finish();
     }
-    if (m.failure() != null) return refuse(Response.SERVICE_UNAVAILABLE, "the engine did not answer in time");
+    if (m.failure() != null) {
+      // The session may still queue the call after our ask gave up: it is told the caller left.
+      hangupInEngine();
+      return refuse(Response.SERVICE_UNAVAILABLE, "the engine did not answer in time");
+    }
     if (m.reply() instanceof CallSession.Refused refused) {
       Refusal f = refused.refusal();
       return switch (f.code()) {
@@ -487,7 +494,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         return this;
       }
       default -> {
-        w.sip().reply(in.transaction(), r, Response.METHOD_NOT_ALLOWED);
+        w.sip().reply(in.transaction(), r, Response.METHOD_NOT_ALLOWED, resp -> {
+          for (var h : w.sip().allow()) resp.addHeader(h);
+        });
         return this;
       }
     }
@@ -500,6 +509,23 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> reInvite(SipEndpoint.Incoming in, AgentLeg leg) {
     Request r = in.request();
     MediaLeg media = leg == null ? callerMedia : leg.media;
+    Dialog own = leg == null ? callerDialog : leg.dialog;
+    if (own == null || in.dialog() == null || !own.getDialogId().equals(in.dialog().getDialogId())) {
+      // A new INVITE reusing this call's Call-ID is not a re-INVITE of its dialog.
+      w.sip().reply(in.transaction(), r, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+      return this;
+    }
+    if (body(r).isBlank() && media != null) {
+      // A re-INVITE without an offer (a session refresh): we offer what we have; the answer in
+      // the ACK changes nothing we need.
+      String offer = Sdp.offer(w.settings().publicHost(), media.localPort(), w.settings().codecs(), sdpSession,
+          System.currentTimeMillis() / 1000);
+      w.sip().reply(in.transaction(), r, Response.OK, resp -> {
+        resp.addHeader(w.sip().contact(in.transport()));
+        resp.setContent(offer.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
+      });
+      return this;
+    }
     MediaDescription offered;
     try {
       offered = Sdp.parse(body(r));
@@ -514,16 +540,19 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     boolean held = offered.direction().equals("sendonly") || offered.direction().equals("inactive")
         || "0.0.0.0".equals(offered.address());
-    if (!held) media.remote(new InetSocketAddress(offered.address(), offered.port()), codec.get());
+    if (!held) {
+      Optional<InetSocketAddress> to = mediaAddress(offered);
+      if (to.isEmpty()) {
+        w.sip().reply(in.transaction(), r, Response.NOT_ACCEPTABLE_HERE);
+        return this;
+      }
+      media.remote(to.get(), codec.get());
+    }
     String sdp = Sdp.answer(w.settings().publicHost(), media.localPort(), codec.get(), sdpSession,
-        System.currentTimeMillis() / 1000);
+        System.currentTimeMillis() / 1000, Sdp.answerDirection(offered.direction()));
     w.sip().reply(in.transaction(), r, Response.OK, resp -> {
       resp.addHeader(w.sip().contact(in.transport()));
-      try {
-        resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
-      } catch (java.text.ParseException ex) {
-        throw new IllegalStateException(ex);
-      }
+      resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
     });
     if (leg != null && leg == connected && callerMedia != null) {
       if (held) {
@@ -543,10 +572,16 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> callerLeft() {
     callerGone = true;
     if (phase == Phase.VOICEMAIL) sendVoicemail();
-    if (phase == Phase.ARRIVING) return this; // the engine's answer decides what to take back
+    if (phase == Phase.ARRIVING) {
+      // The session takes a hang-up while it routes and writes the call abandoned with its
+      // queueing, so no agent is offered a caller who left.
+      hangupInEngine();
+      return this;
+    }
     if (phase == Phase.MENU) {
       // Hung up in the menu: the call is still counted, in its control queue, as abandoned.
       choose("");
+      hangupInEngine();
       return this;
     }
     if (phase == Phase.QUEUED || phase == Phase.CONNECTED) hangupInEngine();
@@ -607,14 +642,42 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     if (view.phase() == CallPhase.FINISHED && view.closedAction() != null && phase == Phase.QUEUED)
       return closed(view);
-    if ((view.phase() == CallPhase.WRAP_UP || view.phase() == CallPhase.FINISHED) && view.endedBy() == EndedBy.AGENT
+    if ((view.phase() == CallPhase.WRAP_UP || view.phase() == CallPhase.FINISHED)
         && (phase == Phase.CONNECTED || phase == Phase.QUEUED)) {
-      // The agent ended the call from the desktop.
+      // Ended in the engine, not by anyone on our SIP legs: the agent on the desktop, or the
+      // engine API's hang-up. Both legs go.
       endAgentLegs();
       hangUpCaller();
       return finish();
     }
+    if (view.phase() == CallPhase.TALKING && view.agent() != null && agentPhoneGone(view.agent())) {
+      // The engine gave the call to an agent whose phone of ours is no longer on it (hung up
+      // before the grant came back, or the grant's answer was lost): that talk is over.
+      getContext().getLog().info("call {}: agent {} has the call but its phone left; ending it", callId, view.agent());
+      endTalk(view.agent());
+      return finish();
+    }
     return this;
+  }
+
+  /** We rang this agent's phone, and no leg to it is ringing, answering or connected now. */
+  private boolean agentPhoneGone(AgentId agent) {
+    boolean rang = false;
+    for (AgentLeg l : legs.values()) {
+      if (!l.agent.equals(agent)) continue;
+      rang = true;
+      if (l.state != LegState.ENDED && !l.cancelled) return false;
+    }
+    return rang;
+  }
+
+  /** Ends a talk the engine granted: the agent hangs up (wrap-up starts), so does the caller's leg. */
+  private void endTalk(AgentId agent) {
+    AgentLeg any = legs.values().stream().filter(l -> l.agent.equals(agent)).findFirst().orElse(null);
+    if (any != null && any.loginId != null)
+      w.engine().refs().agent(agent).tell(new Agent.EndCall(any.loginId, callId, ignore()));
+    endAgentLegs();
+    hangUpCaller();
   }
 
   private Behavior<Command> onAgentUpdate(AgentUpdate m) {
@@ -627,7 +690,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     Optional<AgentContact> mine = v.contacts().stream()
         .filter(c -> c.offer().contact().callId().equals(callId)).findFirst();
     AgentLeg existing = legs.values().stream()
-        .filter(l -> l.agent.equals(m.agent()) && l.state != LegState.ENDED).findFirst().orElse(null);
+        .filter(l -> l.agent.equals(m.agent()) && l.state != LegState.ENDED && !l.cancelled).findFirst().orElse(null);
     if (mine.isPresent() && mine.get().phase() == AgentContact.Phase.RESERVED && phase == Phase.QUEUED
         && existing == null && !legs.containsKey(mine.get().offer().offerId())) {
       if (v.config() != null && v.config().device() != null) ring(v, mine.get().offer());
@@ -665,6 +728,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       timers.startSingleTimer(offer.offerId(), new RingTimeout(offer.offerId()), ring);
     } catch (Exception ex) {
       getContext().getLog().warn("could not ring agent {} at {}: {}", v.agentId(), target.get(), ex.toString());
+      leg.state = LegState.ENDED;
+      closeMedia(leg);
+      timers.cancel(offer.offerId());
       decline(leg);
     }
   }
@@ -716,7 +782,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (code < 200) return this;
     if (code < 300) {
       w.sip().ack(e);
-      if (leg.dialog == null) leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
+      boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
+      if (again || leg.state == LegState.ANSWERED || leg.state == LegState.CONNECTED) return this; // ACKed again, nothing new
+      if (leg.dialog == null) leg.dialog = e.getDialog() != null ? e.getDialog()
+          : e.getClientTransaction() != null ? e.getClientTransaction().getDialog() : null;
       if (leg.state != LegState.CALLING || leg.cancelled || phase != Phase.QUEUED) {
         // Answered as we stopped it (the CANCEL crossed the 200): hang it up.
         leg.state = LegState.ENDED;
@@ -728,7 +797,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         MediaDescription answer = Sdp.parse(body(resp));
         Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
             () -> new SdpProblem("the phone answered with no codec we offered"));
-        leg.media.remote(new InetSocketAddress(answer.address(), answer.port()), n);
+        leg.media.remote(mediaAddress(answer).orElseThrow(
+            () -> new SdpProblem("the phone's SDP address is not an IP address")), n);
       } catch (SdpProblem ex) {
         getContext().getLog().warn("agent {}'s phone answered with unusable SDP: {}", leg.agent, ex.getMessage());
         leg.state = LegState.ENDED;
@@ -776,8 +846,15 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private Behavior<Command> onAccepted(Accepted m) {
     AgentLeg leg = legs.get(m.offerId());
-    getContext().getLog().debug("call {}: accept of {} gave {} {}", callId, m.offerId(), m.reply(), m.failure());
-    if (leg == null || leg.state != LegState.ANSWERED) return this;
+    if (leg == null) return this;
+    if (leg.state != LegState.ANSWERED) {
+      if (m.reply() instanceof Agent.Done && phase != Phase.DONE) {
+        // Granted, but the phone hung up meanwhile: the agent's talk ends at once.
+        endTalk(leg.agent);
+        return finish();
+      }
+      return this;
+    }
     if (m.reply() instanceof Agent.Done && phase == Phase.QUEUED) return connect(leg);
     getContext().getLog().info("agent {} answered its phone but did not get call {}: {}", leg.agent, callId,
         m.failure() != null ? m.failure().toString() : m.reply());
@@ -818,6 +895,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private void decline(AgentLeg leg) {
     if (leg.loginId == null) return;
+    // Accepted on the desktop while the phone rang: nothing to decline; the agent ends the call there.
+    if (lastView != null && lastView.phase() == CallPhase.TALKING && leg.agent.equals(lastView.agent())) return;
     w.engine().refs().agent(leg.agent).tell(new Agent.DeclineOffer(leg.loginId, leg.offerId, ignore()));
   }
 
@@ -853,7 +932,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- endings
 
   private Behavior<Command> refuse(int code, String why) {
-    if (invite != null && !answered) {
+    if (answered) {
+      // Answered already (a menu, then the second arrival failed): the caller is hung up on.
+      getContext().getLog().warn("call {} ends after its answer: {}", callId, why);
+      hangUpCaller();
+    } else if (invite != null) {
       w.sip().reply(invite.transaction(), invite.request(), code, resp -> {
         try {
           resp.setReasonPhrase(reason(code, why));
@@ -912,6 +995,20 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     return Behaviors.stopped();
   }
 
+  /**
+   * Stopped without finishing (a failure in this actor): nothing may stay behind, not the
+   * caller's line, the phones, the RTP ports, nor a call the engine thinks is waiting.
+   */
+  private Behavior<Command> onStopped() {
+    if (phase == Phase.DONE) return this;
+    getContext().getLog().error("call {} stopped in phase {} without finishing; cleaning up", callId, phase);
+    if (phase != Phase.CLOSING && phase != Phase.VOICEMAIL && invite != null) hangupInEngine();
+    if (answered) hangUpCaller();
+    else if (invite != null) w.sip().reply(invite.transaction(), invite.request(), Response.SERVER_INTERNAL_ERROR);
+    finish();
+    return this;
+  }
+
   private void closeMedia(AgentLeg leg) {
     if (leg.media != null) leg.media.close();
   }
@@ -928,6 +1025,26 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private <T> org.apache.pekko.actor.typed.ActorRef<T> ignore() {
     return getContext().getSystem().ignoreRef();
+  }
+
+  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+
+  /**
+   * Where a party's RTP goes: IP literals only, never a name to resolve (a flood of INVITEs with
+   * made-up host names would otherwise hold threads on DNS).
+   */
+  static Optional<InetSocketAddress> mediaAddress(MediaDescription d) {
+    String a = d.address();
+    if (a == null || d.port() < 1 || d.port() > 65535) return Optional.empty();
+    var v4 = IPV4.matcher(a);
+    boolean literal = v4.matches() ? java.util.stream.IntStream.rangeClosed(1, 4)
+        .allMatch(i -> Integer.parseInt(v4.group(i)) <= 255) : a.contains(":") && a.matches("[0-9A-Fa-f:.]+");
+    if (!literal) return Optional.empty();
+    try {
+      return Optional.of(new InetSocketAddress(java.net.InetAddress.getByName(a), d.port()));
+    } catch (java.net.UnknownHostException ex) {
+      return Optional.empty();
+    }
   }
 
   static String body(javax.sip.message.Message m) {

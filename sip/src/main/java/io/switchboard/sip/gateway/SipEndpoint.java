@@ -92,9 +92,10 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
     p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
     p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", Integer.toString(settings.stackThreads()));
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
-    // Each call holds a few transactions; leave room for every call this node takes at once.
-    p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", Integer.toString(settings.maxCalls() * 4));
-    p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", Integer.toString(settings.maxCalls() * 4));
+    // The stack's own caps drop requests at random (server) or block the sender (client) when
+    // reached; completed transactions linger 32 s. Overload is the gateway's to refuse, with 503.
+    p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "1000000");
+    p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "1000000");
     p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", "gov.nist.javax.sip.stack.NioMessageProcessorFactory");
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
     stack = factory.createSipStack(p);
@@ -141,7 +142,8 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
       return;
     } catch (SipException | InvalidArgumentException | ParseException ex) {
       LOG.debug("no transaction for {}: {}", method, ex.getMessage());
-      if (!Request.ACK.equals(method)) statelessReply(request, Response.SERVER_INTERNAL_ERROR);
+      if (!Request.ACK.equals(method))
+        statelessReply(request, Request.INVITE.equals(method) ? Response.SERVICE_UNAVAILABLE : Response.SERVER_INTERNAL_ERROR);
       return;
     }
     String transport = viaTransport(request);
@@ -187,8 +189,13 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
 
   // ---------------------------------------------------------------- sending
 
+  /** What a caller adds to a response before it goes (headers, body). */
+  interface Shape {
+    void apply(Response response) throws Exception;
+  }
+
   /** A final or provisional answer to a request within its transaction; false if it could not go. */
-  boolean reply(ServerTransaction st, Request request, int code, Consumer<Response> shape) {
+  boolean reply(ServerTransaction st, Request request, int code, Shape shape) {
     if (st == null) return false;
     try {
       Response r = messages.createResponse(code, request);
@@ -196,7 +203,7 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
         ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
         if (to.getTag() == null) to.setTag(dialogTag(st));
       }
-      if (shape != null) shape.accept(r);
+      if (shape != null) shape.apply(r);
       st.sendResponse(r);
       return true;
     } catch (Exception ex) {

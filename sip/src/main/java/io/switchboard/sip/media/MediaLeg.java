@@ -373,9 +373,10 @@ public final class MediaLeg implements AutoCloseable {
   // ---- receiving and relaying (selector thread)
 
   /**
-   * One datagram received on this leg's port. Packets from any address are accepted: the remote
-   * is latched to the source of the first valid packet after each {@link #remote} (symmetric RTP,
-   * RFC 4961), because a phone behind NAT sends from a public address its SDP does not know.
+   * One datagram received on this leg's port. The remote is latched to the source of the first
+   * valid packet after each {@link #remote} (symmetric RTP, RFC 4961), because a phone behind NAT
+   * sends from a public address its SDP does not know; after that, packets from anywhere else are
+   * dropped.
    */
   void received(byte[] data, int length, InetSocketAddress from, RtpPacket.Header h, ByteBuffer relayBuf) {
     if (isClosed()) return;
@@ -383,9 +384,15 @@ public final class MediaLeg implements AutoCloseable {
       if (rejected.incrementAndGet() == 1) log.debug("Non-RTP datagram on port {} from {}", port, from);
       return;
     }
-    received.incrementAndGet();
     if (!latched) latch(from);
     Target t = target;
+    if (t != null && latched && !from.equals(t.address())) {
+      // Once latched, only the remote speaks on this port: no injected audio, keys or takeover.
+      if (rejected.incrementAndGet() == 1) log.debug("RTP on port {} from {}, not from its remote {}", port, from,
+          t.address());
+      return;
+    }
+    received.incrementAndGet();
     int eventType = t == null ? -1 : t.negotiated().telephoneEventPayloadType();
     MediaLeg other = partner;
     if (eventType >= 0 && h.payloadType == eventType) {
