@@ -98,6 +98,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record RecordNow() implements Command {}
 
+  private record NoAck() implements Command {}
+
   private record RecordingLimit() implements Command {}
 
   private record PositionKnown(Queue.Reply reply, boolean first) implements Command {}
@@ -210,6 +212,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         })
         .onMessage(PositionKnown.class, this::onPosition)
         .onMessage(RecordNow.class, m -> onRecordNow())
+        .onMessage(NoAck.class, m -> {
+          if (phase == Phase.DONE) return this;
+          getContext().getLog().info("call {}: no ACK for the answer; the caller is gone", callId);
+          return callerLeft();
+        })
         .onMessage(RecordingLimit.class, m -> onRecordingLimit())
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(Ignored.class, m -> this)
@@ -283,6 +290,12 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     lastView = view;
     if (view.phase() == CallPhase.FINISHED) return closed(view);
     if (!answered) answerCaller();
+    if (!answered) {
+      // The answer could not be sent (no route back to the caller): the call is taken back.
+      getContext().getLog().info("call {}: the answer could not reach the caller", callId);
+      hangupInEngine();
+      return finish();
+    }
     phase = Phase.QUEUED;
     callerMedia.play(w.settings().queuePrompts(), true, null);
     if (!w.settings().announcePositionEvery().isZero() && view.queue() != null) askPosition(true);
@@ -456,6 +469,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       }
     });
     if (callerDialog == null) callerDialog = invite.transaction().getDialog();
+    // The stack resends the 200 for 64·T1 (32 s); a caller that never ACKs is gone, whatever
+    // the stack then tells us or not.
+    if (answered) timers.startSingleTimer("ack", new NoAck(), Duration.ofSeconds(40));
   }
 
   // ---------------------------------------------------------------- requests within dialogs
@@ -467,6 +483,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = sipId.equals(sipCallId) ? null : legOfCallId(sipId);
     switch (r.getMethod()) {
       case Request.ACK -> {
+        if (leg == null) timers.cancel("ack");
         return this;
       }
       case Request.CANCEL -> {

@@ -170,6 +170,37 @@ class SipGatewayTest {
   }
 
   @Test
+  void theAgentsPhoneHangingUpEndsTheCallAndStartsWrapUp() throws Exception {
+    queue("q-agent-bye", "4618", QueueConfig.named("Agent hangs up"));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-bye", "q-agent-bye", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone-hangs-up", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller-hung-up-on", "4618", 0);
+    assertPassed(phone, 30);
+    assertPassed(caller, 30); // it got the gateway's BYE
+    CallView v = awaitCall("4618", x -> x.phase() == CallPhase.WRAP_UP || x.phase() == CallPhase.FINISHED);
+    assertThat(v.endedBy()).isEqualTo(EndedBy.AGENT);
+    assertThat(v.agent()).hasToString("agent-bye");
+  }
+
+  @Test
+  void aBusyPhoneDeclinesTheOffer() throws Exception {
+    queue("q-busy-phone", "4619", QueueConfig.named("Busy phone"));
+    int phonePort = Sipp.freePort();
+    phoneAgent("agent-busy", "q-busy-phone", "sip:agent@127.0.0.1:" + phonePort);
+    Sipp phone = phone("agent-phone-busy", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4619", 1500);
+    assertPassed(phone, 30);
+    assertPassed(caller, 30);
+    h.await(() -> seen.stream().anyMatch(n -> n instanceof Notification.AgentChanged a
+        && a.agentId().toString().equals("agent-busy") && a.cause().equals("offer-declined")), b -> b,
+        "the busy phone's offer to be declined");
+    assertThat(awaitCall("4619", x -> x.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.ABANDONED);
+  }
+
+  @Test
   void aCallerOverTcpIsAnsweredToo() throws Exception {
     queue("q-tcp", "4602", QueueConfig.named("Tcp"));
     int phonePort = Sipp.freePort();
@@ -259,6 +290,7 @@ class SipGatewayTest {
     Sipp wrong = Sipp.scenario("register", dir).port(phonePort, Sipp.freeMediaPort())
         .arg("-s", "alice", "-au", "alice", "-ap", "not-the-password", "-m", "1").start(gw());
     assertThat(wrong.await(30)).as("a wrong password is refused").isNotZero();
+    assertThat(wrong.errors()).as("refused with 403").contains("403 Forbidden");
     assertThat(gateway.registrar().reachable("alice")).isEmpty();
 
     Sipp register = Sipp.scenario("register", dir).port(phonePort, Sipp.freeMediaPort())
@@ -325,8 +357,10 @@ class SipGatewayTest {
     h.queue("q-menu2-sales", QueueConfig.named("Sales"));
     queue("q-menu2", "4612", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
         Map.of("1", new QueueId("q-menu2-sales")), Duration.ofSeconds(1), 1)));
-    // The menu prompt lasts about 3 s, then 1 s for a key: the caller is queued in reception.
+    // The menu prompt lasts about 3 s, then 1 s for a key: the caller is queued in reception
+    // while still on the line (a hang-up in the menu is written queued and abandoned at once).
     Sipp caller = caller("caller", "4612", 6500);
+    assertThat(awaitCall("4612", x -> x.phase() == CallPhase.QUEUED).queue()).hasToString("q-menu2");
     assertPassed(caller, 30);
     CallView v = awaitCall("4612", x -> x.phase() == CallPhase.FINISHED);
     assertThat(v.queue()).hasToString("q-menu2");
