@@ -1,5 +1,7 @@
 package io.switchboard.sip.registrar;
 
+import java.time.Instant;
+import io.switchboard.core.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +19,7 @@ class DigestAuthenticatorTest {
   static final String URI = "sip:sip.example.org";
   static final String PASSWORD = "Circle Of Life";
 
-  final MutableClock clock = MutableClock.atDefault();
+  final TestClock clock = new TestClock(Instant.parse("2025-03-01T09:00:00Z"));
   final DigestAuthenticator authenticator = new DigestAuthenticator(REALM, SECRET, clock, Duration.ofMinutes(5));
   final SipAccount mufasa = SipAccount.withPassword("Mufasa", PASSWORD, REALM, "agent-1");
   final SipAccountDirectory accounts = new SipAccountDirectory(List.of(mufasa));

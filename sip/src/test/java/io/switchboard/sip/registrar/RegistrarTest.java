@@ -1,5 +1,6 @@
 package io.switchboard.sip.registrar;
 
+import io.switchboard.core.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.sip.registrar.RegisterRequest.Contact;
@@ -24,7 +25,7 @@ class RegistrarTest {
   static final String PHONE = "sip:1001@10.0.0.5:5060";
   static final String SOFTPHONE = "sip:1001@10.0.0.9:5062;transport=tcp";
 
-  final MutableClock clock = MutableClock.atDefault();
+  final TestClock clock = new TestClock(Instant.parse("2025-03-01T09:00:00Z"));
   final Instant start = clock.instant();
   final Registrar registrar = new Registrar(clock);
 
