@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** One Switchboard node as a child JVM on loopback, in its own working directory. */
 final class NodeProcess implements AutoCloseable {
 
   private static final String JAVA_HOME = System.getProperty("java.home");
+  static final String SIP_ENABLED = "-Dswitchboard.sip.enabled=";
 
   private final Process process;
   private final Path log;
@@ -31,7 +33,9 @@ final class NodeProcess implements AutoCloseable {
 
   /**
    * Starts {@code java -Xmx<heap> <settings> <extraOpts> -jar <jar>} in {@code workDir}, stdout and
-   * stderr to {@code log}. {@code env} is added to the inherited environment, from which every
+   * stderr to {@code log}. SIP is off ({@code -Dswitchboard.sip.enabled=off}) unless {@code settings}
+   * or {@code extraOpts} set {@code switchboard.sip.enabled} themselves. {@code env} is added to
+   * the inherited environment, from which every
    * {@code SWITCHBOARD_*} variable is removed first so only this benchmark configures the node.
    */
   static NodeProcess start(Path jar, Path workDir, Path log, String heap, List<String> extraOpts,
@@ -49,6 +53,10 @@ final class NodeProcess implements AutoCloseable {
     cmd.add("-Dpekko.cluster.seed-nodes.0=pekko://switchboard@127.0.0.1:" + clusterPort);
     cmd.add("-Dpekko.management.http.hostname=127.0.0.1");
     cmd.add("-Dpekko.management.http.port=-1");
+    // The node binds SIP on 127.0.0.1:5060 unless told otherwise: off unless the benchmark asks
+    // for SIP (a setting or option naming switchboard.sip.enabled), so a busy 5060 stops no run.
+    if (Stream.concat(settings.stream(), extraOpts.stream()).noneMatch(a -> a.startsWith(SIP_ENABLED)))
+      cmd.add(SIP_ENABLED + "off");
     cmd.addAll(settings);
     cmd.addAll(extraOpts);
     cmd.add("-jar");
