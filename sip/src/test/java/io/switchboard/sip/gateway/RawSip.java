@@ -99,6 +99,43 @@ final class RawSip implements AutoCloseable {
     return b.append("Content-Length: 0\r\n\r\n").toString();
   }
 
+  /** A call this client placed and the gateway answered: its INVITE and the 200 that answered it. */
+  record Answered(String invite, String ok) {
+    /** The gateway's RTP port from its SDP answer. */
+    int mediaPort() {
+      return Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+    }
+  }
+
+  /** Places a call to {@code number}, requires the 200, and ACKs it. */
+  Answered answered(String number, String sdp) throws IOException {
+    String invite = invite(number, sdp);
+    send(invite);
+    String ok = finalResponse(5000).orElseThrow(() -> new AssertionError("no answer to the INVITE to " + number));
+    if (status(ok) != 200) throw new AssertionError("the INVITE to " + number + " got " + ok);
+    send(inDialog(invite, ok, "ACK", 1));
+    return new Answered(invite, ok);
+  }
+
+  /** One RTP packet: PCMU, 20 ms (160 samples), sequence {@code seq}, the given payload. */
+  static byte[] rtp(int seq, int ssrc, byte[] payload) {
+    byte[] packet = new byte[12 + payload.length];
+    packet[0] = (byte) 0x80;
+    packet[2] = (byte) (seq >> 8);
+    packet[3] = (byte) seq;
+    int ts = seq * 160;
+    packet[4] = (byte) (ts >> 24);
+    packet[5] = (byte) (ts >> 16);
+    packet[6] = (byte) (ts >> 8);
+    packet[7] = (byte) ts;
+    packet[8] = (byte) (ssrc >> 24);
+    packet[9] = (byte) (ssrc >> 16);
+    packet[10] = (byte) (ssrc >> 8);
+    packet[11] = (byte) ssrc;
+    System.arraycopy(payload, 0, packet, 12, payload.length);
+    return packet;
+  }
+
   static int status(String response) {
     return Integer.parseInt(response.substring(8, 11));
   }

@@ -335,11 +335,8 @@ class SipGatewayTest {
     queue("q-info", "4617", QueueConfig.named("Reception").withMenu(new Menu("menu-example",
         Map.of("1", new QueueId("q-info-sales")), Duration.ofSeconds(5), 1)));
     try (RawSip raw = new RawSip(sipPort)) {
-      String invite = raw.invite("4617", RawSip.sdp(50010, "0", ""));
-      raw.send(invite);
-      String ok = raw.finalResponse(5000).orElseThrow();
-      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
-      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      RawSip.Answered call = raw.answered("4617", RawSip.sdp(50010, "0", ""));
+      String invite = call.invite(), ok = call.ok();
       String body = "Signal=1\r\nDuration=160\r\n";
       raw.send(RawSip.inDialog(invite, ok, "INFO", 2).replace("Content-Length: 0\r\n\r\n",
           "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
@@ -401,12 +398,9 @@ class SipGatewayTest {
       h.await(() -> gateway.registrar().reachable("carol"), java.util.Optional::isPresent, "baresip to register carol");
       queue("q-echo", "4614", QueueConfig.named("Echo"));
       phoneAgent("carol", "q-echo", "account:carol");
-      String invite = raw.invite("4614", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
-      raw.send(invite);
-      String ok = raw.finalResponse(5000).orElseThrow();
-      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
-      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
-      int gatewayRtp = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+      RawSip.Answered call = raw.answered("4614", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      String invite = call.invite(), ok = call.ok();
+      int gatewayRtp = call.mediaPort();
       h.await(() -> awaitCall("4614", v -> true).phase(), p -> p == CallPhase.TALKING, "carol to answer");
 
       // 3 s of caller audio, each packet's payload one µ-law code, codes that survive decoding
@@ -437,17 +431,9 @@ class SipGatewayTest {
       for (int i = 0; i < 150; i++) {
         int code = 0x20 + (i % 0x50);
         sent.add(code);
-        byte[] packet = new byte[172];
-        packet[0] = (byte) 0x80;
-        packet[2] = (byte) (i >> 8);
-        packet[3] = (byte) i;
-        int ts = i * 160;
-        packet[4] = (byte) (ts >> 24);
-        packet[5] = (byte) (ts >> 16);
-        packet[6] = (byte) (ts >> 8);
-        packet[7] = (byte) ts;
-        packet[11] = 0x42;
-        java.util.Arrays.fill(packet, 12, 172, (byte) code);
+        byte[] frame = new byte[160];
+        java.util.Arrays.fill(frame, (byte) code);
+        byte[] packet = RawSip.rtp(i, 0x42, frame);
         rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
         Thread.sleep(20);
       }
@@ -471,11 +457,8 @@ class SipGatewayTest {
     awaitCall("4615", v -> v.phase() == CallPhase.QUEUED);
     try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
         java.net.InetAddress.getLoopbackAddress())) {
-      String invite = raw.invite("4615", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
-      raw.send(invite);
-      String ok = raw.finalResponse(5000).orElseThrow();
-      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
-      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      RawSip.Answered call = raw.answered("4615", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      String invite = call.invite(), ok = call.ok();
       // The welcome, then "you are number two in the queue": listen until the number has played.
       var two = gateway.prompts().get("position-2");
       java.util.Set<String> expected = new java.util.HashSet<>();
@@ -509,24 +492,16 @@ class SipGatewayTest {
         .withCalendar(new CalendarId("never-open-vm"), new ClosedAction.Voicemail("sales-box")));
     try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
         java.net.InetAddress.getLoopbackAddress())) {
-      String invite = raw.invite("4616", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
-      raw.send(invite);
-      String ok = raw.finalResponse(5000).orElseThrow();
-      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
-      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
-      int gatewayRtp = Integer.parseInt(ok.replaceAll("(?s).*m=audio (\\d+) .*", "$1"));
+      RawSip.Answered call = raw.answered("4616", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      String invite = call.invite(), ok = call.ok();
+      int gatewayRtp = call.mediaPort();
       Thread.sleep(gateway.prompts().get("voicemail").length().plus(gateway.prompts().get("beep").length())
           .toMillis() + 400);
       // 2 s of a loud square wave, then hang up.
       for (int i = 0; i < 100; i++) {
-        byte[] packet = new byte[172];
-        packet[0] = (byte) 0x80;
-        packet[3] = (byte) i;
-        int ts = i * 160;
-        packet[6] = (byte) (ts >> 8);
-        packet[7] = (byte) ts;
-        packet[11] = 0x43;
-        for (int b = 12; b < 172; b++) packet[b] = (byte) ((b / 10) % 2 == 0 ? 0x10 : 0x90);
+        byte[] square = new byte[160];
+        for (int b = 0; b < 160; b++) square[b] = (byte) (((b + 12) / 10) % 2 == 0 ? 0x10 : 0x90);
+        byte[] packet = RawSip.rtp(i, 0x43, square);
         rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
         Thread.sleep(20);
       }
