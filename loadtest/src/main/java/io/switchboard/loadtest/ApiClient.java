@@ -9,10 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -156,5 +159,24 @@ final class ApiClient implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+  }
+
+  /** Waits for every reply; throws naming how many failed and the first failure. */
+  static void awaitAll(List<CompletableFuture<ApiClient.Response>> replies, String what) throws Exception {
+    int failures = 0;
+    String first = null;
+    for (CompletableFuture<ApiClient.Response> f : replies) {
+      try {
+        ApiClient.Response r = f.get(120, TimeUnit.SECONDS);
+        if (!r.ok()) {
+          failures++;
+          if (first == null) first = r.status() + " " + r.raw();
+        }
+      } catch (ExecutionException e) {
+        failures++;
+        if (first == null) first = String.valueOf(e.getCause());
+      }
+    }
+    if (failures > 0) throw new IllegalStateException("could not " + what + ": " + failures + " requests failed, first: " + first);
   }
 }

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +36,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -334,7 +331,7 @@ public final class EngineBenchmark {
     stopping = true;
     closeEventStream();
     node.close();
-    scanNodeLog(r, log);
+    NodeLog.scan(log).into(r.nodeLogSamples, n -> r.nodeLogErrors = n, n -> r.nodeLogWarnings = n);
 
     out.println();
     out.print(r.summary());
@@ -435,7 +432,7 @@ public final class EngineBenchmark {
       String path = "/agents/" + agentId(a);
       replies.add(setup.submit(() -> withRetry("PUT", path, body)));
     }
-    awaitAll(replies, "configure agents");
+    ApiClient.awaitAll(replies, "configure agents");
     out.printf("configured %d agents%n", o.agents);
   }
 
@@ -447,7 +444,7 @@ public final class EngineBenchmark {
       Map<String, Object> body = Map.of("loginId", loginId(id), "ready", true);
       replies.add(setup.submit(() -> withRetry("POST", "/agents/" + id + "/login", body)));
     }
-    awaitAll(replies, "log agents in");
+    ApiClient.awaitAll(replies, "log agents in");
     // The event stream must have caught up: it gives each agent the time it became free.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (loggedInSeen.get() < o.agents && System.nanoTime() < deadline && eventStreamError == null) Thread.sleep(50);
@@ -475,23 +472,6 @@ public final class EngineBenchmark {
     });
   }
 
-  private static void awaitAll(List<CompletableFuture<ApiClient.Response>> replies, String what) throws Exception {
-    int failures = 0;
-    String first = null;
-    for (CompletableFuture<ApiClient.Response> f : replies) {
-      try {
-        ApiClient.Response r = f.get(120, TimeUnit.SECONDS);
-        if (!r.ok()) {
-          failures++;
-          if (first == null) first = r.status() + " " + r.raw();
-        }
-      } catch (ExecutionException e) {
-        failures++;
-        if (first == null) first = String.valueOf(e.getCause());
-      }
-    }
-    if (failures > 0) throw new IllegalStateException("could not " + what + ": " + failures + " requests failed, first: " + first);
-  }
 
   // ---------------------------------------------------------------- the event stream
 
@@ -939,26 +919,7 @@ public final class EngineBenchmark {
     }
   }
 
-  private static final Pattern LOG_LEVEL = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (ERROR|WARN)\\s+(.*)$");
 
-  private static void scanNodeLog(Report r, Path log) {
-    Set<String> samples = new LinkedHashSet<>();
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      lines.forEach(line -> {
-        Matcher m = LOG_LEVEL.matcher(line);
-        if (!m.find()) return;
-        if (m.group(1).equals("ERROR")) r.nodeLogErrors++;
-        else r.nodeLogWarnings++;
-        String text = m.group(1) + " " + m.group(2);
-        text = text.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>").replaceAll("\\d+", "#");
-        if (samples.size() < 6) samples.add(text.length() > 220 ? text.substring(0, 220) + "..." : text);
-      });
-    } catch (IOException | RuntimeException e) {
-      r.nodeLogSamples.add("(cannot read the node log: " + e + ")");
-      return;
-    }
-    r.nodeLogSamples.addAll(samples);
-  }
 
   // ---------------------------------------------------------------- clean-up
 
@@ -981,23 +942,10 @@ public final class EngineBenchmark {
     if (o.keep || failed) {
       out.println("kept " + tmp + (o.keep ? "" : " (the run failed or lost calls)"));
     } else {
-      deleteTree(tmp);
+      NodeProcess.deleteTree(tmp);
     }
   }
 
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
-    } catch (IOException ignored) {
-      // best effort
-    }
-  }
 
   // ---------------------------------------------------------------- helpers
 

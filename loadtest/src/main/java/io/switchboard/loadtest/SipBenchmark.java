@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,8 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -51,7 +47,6 @@ public final class SipBenchmark {
   private static final String QUEUE = "sip-bench-q";
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
   private static final int SETUP_IN_FLIGHT = 64;
-  private static final Pattern LOG_LEVEL = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (ERROR|WARN)\\s+(.*)$");
 
   public static void main(String[] args) {
     SipOptions options;
@@ -235,7 +230,7 @@ public final class SipBenchmark {
       }
     }
     if (!o.keep && r.error == null) {
-      deleteTree(dir);
+      NodeProcess.deleteTree(dir);
       r.workDir = dir + " (deleted; --keep keeps it)";
     }
     return r;
@@ -304,7 +299,7 @@ public final class SipBenchmark {
     r.heapAfterGcBytes = node.heapUsedAfterFullGc();
     node.close();
     running.remove(node);
-    scanNodeLog(r, log);
+    NodeLog.scan(log).into(r.nodeLogSamples, n -> r.nodeLogErrors = n, n -> r.nodeLogWarnings = n);
     return new Measured(capture, gwPort, callerPort);
   }
 
@@ -584,7 +579,7 @@ public final class SipBenchmark {
       String path = "/agents/" + agentId(a);
       replies.add(setup.submit(() -> withRetry(api, "PUT", path, body, 1)));
     }
-    awaitAll(replies, "configure agents");
+    ApiClient.awaitAll(replies, "configure agents");
     replies.clear();
     AtomicLong ready = new AtomicLong();
     for (int a = 0; a < o.agents; a++) {
@@ -594,7 +589,7 @@ public final class SipBenchmark {
         if (resp != null && "READY".equals(resp.body().path("status").asText())) ready.incrementAndGet();
       }));
     }
-    awaitAll(replies, "log agents in");
+    ApiClient.awaitAll(replies, "log agents in");
     if (ready.get() != o.agents)
       throw new IllegalStateException("only " + ready.get() + " of " + o.agents + " agents are READY after logging in");
     out.printf("configured queue %s, number %s, %d agents on %d phone(s), all logged in READY%n", QUEUE, NUMBER, o.agents,
@@ -646,23 +641,6 @@ public final class SipBenchmark {
     });
   }
 
-  private static void awaitAll(List<CompletableFuture<ApiClient.Response>> replies, String what) throws Exception {
-    int failures = 0;
-    String first = null;
-    for (CompletableFuture<ApiClient.Response> f : replies) {
-      try {
-        ApiClient.Response r = f.get(120, TimeUnit.SECONDS);
-        if (!r.ok()) {
-          failures++;
-          if (first == null) first = r.status() + " " + r.raw();
-        }
-      } catch (ExecutionException e) {
-        failures++;
-        if (first == null) first = String.valueOf(e.getCause());
-      }
-    }
-    if (failures > 0) throw new IllegalStateException("could not " + what + ": " + failures + " requests failed, first: " + first);
-  }
 
   private void startPostgres(Path dir, List<String> settings, Map<String, String> env) throws Exception {
     out.println("starting embedded PostgreSQL ...");
@@ -686,24 +664,6 @@ public final class SipBenchmark {
     env.put("SWITCHBOARD_DB_PASSWORD", "postgres");
   }
 
-  private static void scanNodeLog(SipReport r, Path log) {
-    Set<String> samples = new LinkedHashSet<>();
-    try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
-      lines.forEach(line -> {
-        Matcher m = LOG_LEVEL.matcher(line);
-        if (!m.find()) return;
-        if (m.group(1).equals("ERROR")) r.nodeLogErrors++;
-        else r.nodeLogWarnings++;
-        String text = m.group(1) + " " + m.group(2);
-        text = text.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>").replaceAll("\\d+", "#");
-        if (samples.size() < 6) samples.add(text.length() > 220 ? text.substring(0, 220) + "..." : text);
-      });
-    } catch (IOException | RuntimeException e) {
-      r.nodeLogSamples.add("(cannot read the node log: " + e + ")");
-      return;
-    }
-    r.nodeLogSamples.addAll(samples);
-  }
 
   // ---------------------------------------------------------------- sharing the machine
 
@@ -844,19 +804,6 @@ public final class SipBenchmark {
     }
   }
 
-  private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
-    } catch (IOException ignored) {
-      // best effort
-    }
-  }
 
   /**
    * What the machine does during the run, read twice a second from /proc: the CPU of the
