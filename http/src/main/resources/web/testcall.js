@@ -46,6 +46,7 @@ async function loadNumberPlan() {
   const options = [];
   if (plan.ok) {
     for (const entry of list(plan.data, 'entries')) {
+      if (entry.account) continue; // rings a SIP account: only a call over SIP reaches it
       const company = names.companies.get(entry.company) || entry.company || '';
       const queue = names.queues.get(entry.queue) || entry.queue || '';
       const priority = entry.priority ? `, priority ${entry.priority}` : '';

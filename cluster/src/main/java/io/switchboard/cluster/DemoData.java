@@ -14,6 +14,7 @@ import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.Queue;
@@ -52,6 +53,8 @@ final class DemoData {
   static final String ACME_VIP = "+4685550199";
   static final String ACME_SUPPORT = "+4685550200";
   static final String GLOBEX = "+4685550300";
+  /** Acme's managing director's own phone (a SIP account), voicemail when it is not answered. */
+  static final String ACME_DIRECT = "+4685550400";
 
   static final String ADMIN_PASSWORD = "demo-admin";
   static final String SUPERVISOR_PASSWORD = "demo-supervisor";
@@ -80,8 +83,8 @@ final class DemoData {
       return;
     }
     load();
-    log.info("demo data loaded: call {} (Acme sales), {} (Acme VIP), {} (Acme support), {} (Globex)",
-        ACME_SALES, ACME_VIP, ACME_SUPPORT, GLOBEX);
+    log.info("demo data loaded: call {} (Acme sales), {} (Acme VIP), {} (Acme support), {} (Globex), "
+        + "{} (SIP account acme-md)", ACME_SALES, ACME_VIP, ACME_SUPPORT, GLOBEX, ACME_DIRECT);
   }
 
   private void load() {
@@ -124,6 +127,8 @@ final class DemoData {
     number(ACME_VIP, nordic, acme, sales, 5);
     number(ACME_SUPPORT, nordic, acme, support, 0);
     number(GLOBEX, nordic, globex, reception, 0);
+    check(ask(plan, (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutEntry(new NumberPlanEntry(ACME_DIRECT, nordic,
+        acme, null, 0, new SipAccountTarget("acme-md", 20, null, "acme-md@example.com")), r)));
   }
 
   private void queue(QueueId id, QueueConfig config) {

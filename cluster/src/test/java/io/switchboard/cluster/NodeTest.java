@@ -86,7 +86,8 @@ class NodeTest {
       assertThat(call(node, "GET", "/api/v1/queues", null, token).size()).isEqualTo(3);
       assertThat(call(node, "GET", "/api/v1/agents", null, token).size()).isEqualTo(5);
       JsonNode plan = call(node, "GET", "/number-plan", null);
-      assertThat(plan.get("entries").size()).isEqualTo(4);
+      assertThat(plan.get("entries").size()).isEqualTo(5);
+      assertThat(plan.get("entries").get(DemoData.ACME_DIRECT).at("/account/user").asText()).isEqualTo("acme-md");
       assertThat(plan.get("companies").size()).isEqualTo(2);
       assertThat(plan.get("answeringPoints").size()).isEqualTo(1);
       for (String q : new String[] {"acme-sales", "acme-support", "globex-reception"})
@@ -114,7 +115,7 @@ class NodeTest {
       // The same users, and no second set of demo users.
       signIn(node);
       assertThat(call(node, "GET", "/api/v1/users", null, token).size()).isEqualTo(7);
-      assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(4);
+      assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(5);
       JsonNode anna = call(node, "GET", "/agents/anna", null);
       assertThat(anna.get("status").asText()).isEqualTo("READY");
       assertThat(anna.get("handledToday").asInt()).isEqualTo(1);

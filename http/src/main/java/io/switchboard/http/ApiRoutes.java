@@ -81,6 +81,9 @@ public abstract class ApiRoutes extends AllDirectives {
     if (reply instanceof Agent.Refused r) return r.refusal();
     if (reply instanceof Queue.Refused r) return r.refusal();
     if (reply instanceof CallSession.Refused r) return r.refusal();
+    if (reply instanceof CallSession.ToSipAccount t)
+      return Refusal.invalid("dialledNumber", "dialled number " + t.entry().dialledNumber() + " rings SIP account "
+          + t.entry().account().user() + ", not a queue: only a call over SIP reaches it");
     if (reply instanceof NumberPlan.Refused r) return r.refusal();
     if (reply instanceof Calendar.Refused r) return r.refusal();
     if (reply instanceof Users.Refused r) return r.refusal();

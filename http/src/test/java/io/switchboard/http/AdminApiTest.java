@@ -332,6 +332,42 @@ class AdminApiTest {
     assertError(send("GET", "/number-plan/0899", null), 404, null, "0899");
   }
 
+  @Test
+  void aNumberCanRingASipAccountAndTestCallsAreToldOnlySipReachesIt() {
+    String body = "{\"dialledNumber\":\"4610\",\"answeringPoint\":\"ap1\",\"company\":\"co1\","
+        + "\"account\":{\"user\":\"alice\",\"forwardAfterSeconds\":15,\"voicemail\":\"alice@example.com\"}}";
+    JsonNode created = f.expect(201, admin, "POST", "/number-plan", body);
+    assertThat(created.get("account").get("user").asText()).isEqualTo("alice");
+    assertThat(created.get("account").get("forwardAfterSeconds").asInt()).isEqualTo(15);
+    assertThat(created.get("account").get("voicemail").asText()).isEqualTo("alice@example.com");
+    assertThat(created.get("queue").isNull()).isTrue();
+    assertThat(f.expect(200, admin, "GET", "/number-plan/4610", null)).isEqualTo(created);
+    assertError(send("POST", "/test-calls", "{\"dialledNumber\":\"4610\",\"callerNumber\":\"070\"}"), 400,
+        "dialledNumber", "SIP account alice");
+    // Back to a queue: the account goes.
+    JsonNode queued = f.expect(200, admin, "PUT", "/number-plan/4610",
+        "{\"answeringPoint\":\"ap1\",\"company\":\"co1\",\"queue\":\"q1\"}");
+    assertThat(queued.get("account").isNull()).isTrue();
+    assertThat(send("DELETE", "/number-plan/4610", null).status()).isEqualTo(204);
+  }
+
+  @Test
+  void accountRowErrorsNameTheField() {
+    String start = "{\"dialledNumber\":\"4611\",\"answeringPoint\":\"ap1\",\"company\":\"co1\",\"account\":";
+    assertError(send("POST", "/number-plan", start + "{\"user\":\"al ice\"}}"), 400, "account.user", "user name");
+    assertError(send("POST", "/number-plan", start + "{\"user\":\"alice\",\"forwardAfterSeconds\":999}}"), 400,
+        "account.forwardAfterSeconds", "1-300");
+    assertError(send("POST", "/number-plan", start + "{\"user\":\"alice\",\"forwardTo\":\"x\"}}"), 400,
+        "account.forwardTo", "digits");
+    assertError(send("POST", "/number-plan", start + "{\"user\":\"alice\",\"forwardTo\":\"0812\",\"voicemail\":\"a@b.se\"}}"),
+        400, "account.forwardTo", "not both");
+    assertError(send("POST", "/number-plan", start + "{\"user\":\"alice\",\"ring\":5}}"), 400, "account.ring",
+        "not a field");
+    assertError(send("POST", "/number-plan", start + "\"alice\"}"), 400, "account", "object");
+    assertError(send("POST", "/number-plan", start.replace(",\"account\":", ",\"queue\":\"q1\",\"account\":")
+        + "{\"user\":\"alice\"}}"), 400, "queue", "not both");
+  }
+
   /** A create without its key is a 400 naming it, never a 500. */
   @Test
   void aNumberWithoutDialledNumberIsA400() {

@@ -937,6 +937,8 @@ public final class Agent
     } else if (wasFree && !isFree) {
       announceUnavailable((LoggedInState) before);
     }
+    if (after instanceof LoggedInState a && (!(before instanceof LoggedInState b) || b.ready() != a.ready()))
+      for (AnswerGroup g : a.groups()) ctx.refs().queue(g.queue()).tell(new Queue.MemberPaused(id, !a.ready()));
     ctx.notifier().publish(new Notification.AgentChanged(id, view(after), cause, ctx.now()));
   }
 

@@ -25,6 +25,7 @@ import io.switchboard.core.routing.ContactSummary;
 import io.switchboard.core.routing.Offer;
 import io.switchboard.core.routing.OfferId;
 import io.switchboard.core.routing.OfferOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,6 +155,12 @@ public final class CallSession
 
   /** The routed control queue has an IVR menu: play it and arrive again with the key pressed. */
   public record MenuRequired(QueueId queue, Menu menu) implements Reply {}
+
+  /**
+   * The dialled number rings a person's SIP account, not a queue (ACD-1): the SIP gateway
+   * carries the call itself. Nothing is written; the session is not a queued call.
+   */
+  public record ToSipAccount(NumberPlanEntry entry) implements Reply {}
 
   public sealed interface AnswerReply extends CborSerializable {}
 
@@ -471,6 +478,14 @@ public final class CallSession
 
   private ReplyEffect<Event, State> onNumberResolved(NoCall s, NumberResolved r) {
     if (routing == null) return Effect().noReply();
+    if (r.reply() instanceof NumberPlan.Resolved resolved && resolved.entry().toAccount()) {
+      Routing handedOver = routing;
+      dropRouting();
+      ToSipAccount answer = new ToSipAccount(resolved.entry());
+      handedOver.hangups().forEach(h -> h.tell(answer));
+      passivate.accept(context.getSelf());
+      return Effect().reply(handedOver.replyTo(), answer);
+    }
     if (r.reply() instanceof NumberPlan.Resolved resolved) {
       routing = routing.with(resolved.entry());
       askAdmission(routing);
@@ -796,6 +811,8 @@ public final class CallSession
 
   private void completed(State after, AgentId agent) {
     ctx.refs().agent(agent).tell(new Agent.CompletionConfirmed(id));
+    if (after instanceof Finished f && f.queue() != null && f.answeredAt() != null)
+      ctx.refs().queue(f.queue()).tell(new Queue.ContactHandled(id, Duration.between(f.answeredAt(), f.at())));
     finished(after);
   }
 

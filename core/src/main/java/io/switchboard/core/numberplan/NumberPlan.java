@@ -329,7 +329,7 @@ public final class NumberPlan
   private ReplyEffect<Event, Plan> onRemoveQueue(Plan plan, RemoveQueue c) {
     if (c.id() == null || !plan.queues().containsKey(c.id()))
       return refuse(c.replyTo(), Refusal.notFound("unknown queue " + c.id()));
-    List<String> numbers = plan.entries().values().stream().filter(e -> e.queue().equals(c.id()))
+    List<String> numbers = plan.entries().values().stream().filter(e -> c.id().equals(e.queue()))
         .map(NumberPlanEntry::dialledNumber).toList();
     if (!numbers.isEmpty())
       return refuse(c.replyTo(), Refusal.conflict("queue " + c.id() + " still has dialled numbers " + numbers));

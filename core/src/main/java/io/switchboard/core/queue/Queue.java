@@ -10,6 +10,8 @@ import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.engine.EngineContext;
+import io.switchboard.core.estimatedwait.EstimatedWait;
+import io.switchboard.core.estimatedwait.RecentHandleTimes;
 import io.switchboard.core.engine.EngineSettings;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.routing.AgentPool;
@@ -78,6 +80,12 @@ public final class Queue
   /** Where a waiting call stands (for announcing its place in the queue). */
   public record GetPosition(CallId callId, ActorRef<Reply> replyTo) implements Command {}
 
+  /**
+   * From a call session: a contact of this queue is done, after {@code handleTime} of talk, hold
+   * and wrap-up. Feeds the estimated wait; not written (the session's events hold the facts).
+   */
+  public record ContactHandled(CallId callId, Duration handleTime) implements Command {}
+
   /** From a call session about to route a call here: the queue's calendar and closed action. */
   public record GetAdmission(ActorRef<Reply> replyTo) implements Command {}
 
@@ -97,6 +105,9 @@ public final class Queue
       implements Command {}
 
   public record AgentUnavailable(AgentId agentId) implements Command {}
+
+  /** From an agent: it paused or became ready again, for the staffed count of the estimated wait. */
+  public record MemberPaused(AgentId agentId, boolean paused) implements Command {}
 
   /** From an agent: an offer of ours ended without an answer. */
   public record OfferEnded(OfferId offerId, CallId callId, AgentId agentId, OfferOutcome outcome) implements Command {}
@@ -122,8 +133,12 @@ public final class Queue
     }
   }
 
-  /** {@code position}: 1 for the next to be offered; 0 when the call does not wait here. */
-  public record Position(QueueId queueId, CallId callId, int position, int waitingCount) implements Reply {}
+  /**
+   * {@code position}: 1 for the next to be offered; 0 when the call does not wait here. {@code
+   * estimatedWait}: EWT (METRICS.md), null when it does not wait or no agent is logged in.
+   */
+  public record Position(QueueId queueId, CallId callId, int position, int waitingCount, Duration estimatedWait)
+      implements Reply {}
 
   public record Enqueued(QueueId queueId, Instant enqueuedAt, Instant virtualStartAt, int position, QueueTerms terms)
       implements Reply {}
@@ -252,6 +267,9 @@ public final class Queue
   private final EngineContext ctx;
   private final TimerScheduler<Command> timers;
   private final Dispatch dispatch = new Dispatch();
+  private final RecentHandleTimes handleTimes = new RecentHandleTimes(INITIAL_HANDLE_TIME);
+  /** Logged-in members that are paused (not staffed, METRICS.md); in memory, like the handle times. */
+  private final Set<AgentId> paused = new HashSet<>();
   private final Writes writes = new Writes();
   private final ActorContext<Command> context;
 
@@ -299,6 +317,18 @@ public final class Queue
     return SNAPSHOTS;
   }
 
+  /** Assumed handle time until the queue has answered contacts of its own since it started. */
+  static final Duration INITIAL_HANDLE_TIME = Duration.ofMinutes(3);
+
+  private Position position(Active s, CallId callId) {
+    int place = s.waiting(callId).map(s::position).orElse(0);
+    paused.retainAll(s.members.keySet());
+    int staffed = s.members.size() - paused.size();
+    Duration ewt = place == 0 ? null
+        : EstimatedWait.of(place, staffed, dispatch.pool.size(), handleTimes.mean()).orElse(null);
+    return new Position(id, callId, place, s.waitingCount(), ewt);
+  }
+
   // ---------------------------------------------------------------- command handlers
 
   @Override
@@ -313,8 +343,16 @@ public final class Queue
         .onAnyCommand(c -> Effect().noReply());
     b.forStateType(Active.class)
         .onCommand(GetState.class, (s, c) -> Effect().reply(c.replyTo(), new Done(view(s))))
-        .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(), new Position(id, c.callId(),
-            s.waiting(c.callId()).map(s::position).orElse(0), s.waitingCount())))
+        .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(), position(s, c.callId())))
+        .onCommand(ContactHandled.class, (s, c) -> {
+          handleTimes.record(c.handleTime());
+          return Effect().noReply();
+        })
+        .onCommand(MemberPaused.class, (s, c) -> {
+          if (c.paused()) paused.add(c.agentId());
+          else paused.remove(c.agentId());
+          return Effect().noReply();
+        })
         .onCommand(GetAdmission.class, (s, c) -> Effect().reply(c.replyTo(),
             new Admission(id, s.config().calendarId(), s.config().closedAction(), s.config().menu())))
         .onCommand(Enqueue.class, this::onEnqueue)

@@ -89,6 +89,46 @@ class NumberPlanTest {
   }
 
   @Test
+  void aNumberCanRingASipAccountAndBeTurnedBackIntoAQueueNumber() {
+    company();
+    SipAccountTarget alice = new SipAccountTarget("alice", 0, null, "alice@example.com");
+    assertThat(alice.forwardAfterSeconds()).isEqualTo(SipAccountTarget.DEFAULT_FORWARD_AFTER_SECONDS);
+    NumberPlanEntry direct = new NumberPlanEntry("4610", AP, ACME, null, 0, alice);
+    assertThat(run(r -> new NumberPlan.PutEntry(direct, r))).isInstanceOf(NumberPlan.Done.class);
+    plan.restart();
+    NumberPlan.Resolved resolved = (NumberPlan.Resolved) run(r -> new NumberPlan.Resolve("4610", r));
+    assertThat(resolved.entry().toAccount()).isTrue();
+    assertThat(resolved.entry().account()).isEqualTo(alice);
+    assertThat(resolved.entry().queue()).isNull();
+    // A queue with no numbers of its own can go although a number rings an account.
+    run(r -> new NumberPlan.PutQueue(SALES, "Sales", AP, r));
+    assertThat(run(r -> new NumberPlan.RemoveQueue(SALES, r))).isInstanceOf(NumberPlan.Done.class);
+    run(r -> new NumberPlan.PutEntry(new NumberPlanEntry("4610", AP, ACME, SALES, 0), r));
+    assertThat(((NumberPlan.Resolved) run(r -> new NumberPlan.Resolve("4610", r))).entry().toAccount()).isFalse();
+  }
+
+  @Test
+  void entriesWrittenBeforeAccountRowsStillReadAsQueueNumbers() throws Exception {
+    var cbor = org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider.get(kit.system())
+        .getOrCreate("jackson-cbor", java.util.Optional.empty());
+    byte[] old = cbor.writeValueAsBytes(java.util.Map.of("dialledNumber", "0812", "answeringPoint", "north",
+        "company", "acme", "queue", "sales", "priority", 2));
+    assertThat(cbor.readValue(old, NumberPlanEntry.class)).isEqualTo(new NumberPlanEntry("0812", AP, ACME, SALES, 2));
+  }
+
+  @Test
+  void malformedAccountRowsAreRejectedNamingTheField() {
+    assertThatThrownBy(() -> new SipAccountTarget("al ice", 20, null, null)).hasMessageContaining("account.user");
+    assertThatThrownBy(() -> new SipAccountTarget("alice", 301, null, null))
+        .hasMessageContaining("account.forwardAfterSeconds");
+    assertThatThrownBy(() -> new SipAccountTarget("alice", 20, "08-12", null)).hasMessageContaining("account.forwardTo");
+    assertThatThrownBy(() -> new SipAccountTarget("alice", 20, "0812", "a@example.com"))
+        .hasMessageContaining("not both");
+    assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, SALES, 0, new SipAccountTarget("alice", 20, null, null)))
+        .hasMessageContaining("not both");
+  }
+
+  @Test
   void malformedEntriesAreRejectedNamingTheField() {
     assertThatThrownBy(() -> new NumberPlanEntry("08-123", AP, ACME, SALES, 0)).hasMessageContaining("dialledNumber");
     assertThatThrownBy(() -> new NumberPlanEntry("0812", AP, ACME, SALES, 12)).hasMessageContaining("priority");

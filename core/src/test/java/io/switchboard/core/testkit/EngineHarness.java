@@ -23,6 +23,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
@@ -139,13 +140,23 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public void numberPlan(String answeringPoint, String company, String dialled, String queue, int priority) {
+    numberPlan(answeringPoint, company, dialled, new QueueId(queue), priority, null);
+  }
+
+  /** A dialled number that rings a SIP account (ACD-1). */
+  public void numberPlan(String answeringPoint, String company, String dialled, SipAccountTarget account) {
+    numberPlan(answeringPoint, company, dialled, null, 0, account);
+  }
+
+  private void numberPlan(String answeringPoint, String company, String dialled, QueueId queue, int priority,
+      SipAccountTarget account) {
     var plan = engine.refs().numberPlan();
     AnsweringPointId ap = new AnsweringPointId(answeringPoint);
     CompanyId co = new CompanyId(company);
     expect(ask(plan, (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutAnsweringPoint(ap, answeringPoint, r)), NumberPlan.Done.class);
     expect(ask(plan, (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutCompany(co, company, ap, r)), NumberPlan.Done.class);
-    expect(ask(plan, (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutEntry(new NumberPlanEntry(dialled, ap, co, new QueueId(queue), priority), r)),
-        NumberPlan.Done.class);
+    expect(ask(plan, (ActorRef<NumberPlan.Reply> r) ->
+        new NumberPlan.PutEntry(new NumberPlanEntry(dialled, ap, co, queue, priority, account), r)), NumberPlan.Done.class);
   }
 
   public QueueView queue(String id, QueueConfig config) {

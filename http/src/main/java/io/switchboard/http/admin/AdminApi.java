@@ -20,6 +20,7 @@ import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
@@ -222,7 +223,7 @@ public final class AdminApi extends SecuredRoutes {
                   if (users.isFailure()) return unavailable();
                   // Everything that still refers to the queue, named at once.
                   List<String> refs = new java.util.ArrayList<>();
-                  List<String> numbers = plan.entries().values().stream().filter(e -> e.queue().equals(id))
+                  List<String> numbers = plan.entries().values().stream().filter(e -> id.equals(e.queue()))
                       .map(NumberPlanEntry::dialledNumber).sorted().toList();
                   if (!numbers.isEmpty()) refs.add("dialled numbers " + numbers);
                   List<AgentId> members = plan.agents().values().stream().filter(a -> a.queues().contains(id))
@@ -250,7 +251,7 @@ public final class AdminApi extends SecuredRoutes {
       if (!plan.answeringPoints().containsKey(ap)) return invalid("answeringPoint", "unknown answering point " + ap);
       NumberPlan.QueueListing existing = plan.queues().get(id);
       if (existing != null && !existing.answeringPoint().equals(ap)
-          && plan.entries().values().stream().anyMatch(e -> e.queue().equals(id)))
+          && plan.entries().values().stream().anyMatch(e -> id.equals(e.queue())))
         return conflict("queue " + id + " has dialled numbers under answering point " + existing.answeringPoint()
             + "; move or remove them first");
       return convert(cfg, QueueConfig.class, config -> {
@@ -309,22 +310,42 @@ public final class AdminApi extends SecuredRoutes {
   }
 
   private Route putEntry(Principal p, NumberPlan.Plan plan, String number, ObjectNode node, StatusCode status) {
-    return only(node, Set.of("dialledNumber", "answeringPoint", "company", "queue", "priority"), () -> parse(() -> {
+    return only(node, Set.of("dialledNumber", "answeringPoint", "company", "queue", "priority", "account"), () -> parse(() -> {
       JsonNode prio = node.get("priority");
       if (prio != null && !prio.isNull() && !prio.isInt()) throw new IllegalArgumentException("priority must be a whole number 0-9");
       String company = text(node, "company");
       String queue = text(node, "queue");
       String ap = text(node, "answeringPoint");
       return new NumberPlanEntry(number, ap == null ? null : new AnsweringPointId(ap), company == null ? null : new CompanyId(company),
-          queue == null ? null : new QueueId(queue), prio == null || prio.isNull() ? 0 : prio.asInt());
+          queue == null ? null : new QueueId(queue), prio == null || prio.isNull() ? 0 : prio.asInt(), accountTarget(node));
     }, entry -> {
       if (!p.covers(entry.answeringPoint())) return outOfScope("answering point " + entry.answeringPoint());
+      if (entry.toAccount()) return planWrite(r -> new NumberPlan.PutEntry(entry, r), pl -> pl.entries().get(number), status);
       NumberPlan.QueueListing q = plan.queues().get(entry.queue());
       if (q == null) return invalid("queue", "unknown queue " + entry.queue());
       if (!q.answeringPoint().equals(entry.answeringPoint()))
         return invalid("queue", "queue " + entry.queue() + " belongs to answering point " + q.answeringPoint());
       return planWrite(r -> new NumberPlan.PutEntry(entry, r), pl -> pl.entries().get(number), status);
     }));
+  }
+
+  /** The optional {@code account} of a number-plan row: {"user","forwardAfterSeconds","forwardTo","voicemail"}. */
+  private static SipAccountTarget accountTarget(ObjectNode node) {
+    JsonNode a = node.get("account");
+    if (a == null || a.isNull()) return null;
+    if (!(a instanceof ObjectNode o))
+      throw new IllegalArgumentException("account must be an object {\"user\",\"forwardAfterSeconds\",\"forwardTo\",\"voicemail\"}");
+    Set<String> known = Set.of("user", "forwardAfterSeconds", "forwardTo", "voicemail");
+    for (var it = o.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f))
+        throw new IllegalArgumentException("account." + f + " is not a field of account (user, forwardAfterSeconds, forwardTo, voicemail)");
+    }
+    JsonNode after = o.get("forwardAfterSeconds");
+    if (after != null && !after.isNull() && !after.isInt())
+      throw new IllegalArgumentException("account.forwardAfterSeconds must be a whole number of seconds 1-300");
+    return new SipAccountTarget(text(o, "user"), after == null || after.isNull() ? 0 : after.asInt(),
+        text(o, "forwardTo"), text(o, "voicemail"));
   }
 
   // ---------------------------------------------------------------- agents

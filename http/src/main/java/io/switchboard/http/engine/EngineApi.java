@@ -15,6 +15,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueConfig;
 import io.switchboard.core.queue.QueueId;
@@ -73,7 +74,9 @@ public final class EngineApi extends ApiRoutes {
 
   public record CompanyRequest(String name, String answeringPoint) {}
 
-  public record NumberRequest(String answeringPoint, String company, String queue, Integer priority) {}
+  /** {@code account}: instead of {@code queue}, the number rings a SIP account (ACD-1). */
+  public record NumberRequest(String answeringPoint, String company, String queue, Integer priority,
+      SipAccountTarget account) {}
 
   public record Health(String status, String node, String memberStatus, int members, long uptimeSeconds) {}
 
@@ -199,7 +202,7 @@ public final class EngineApi extends ApiRoutes {
             put(() -> body(NumberRequest.class, n -> withId(
                 () -> new NumberPlanEntry(dialled, n.answeringPoint() == null ? null : new AnsweringPointId(n.answeringPoint()),
                     n.company() == null ? null : new CompanyId(n.company()), n.queue() == null ? null : new QueueId(n.queue()),
-                    n.priority() == null ? 0 : n.priority()),
+                    n.priority() == null ? 0 : n.priority(), n.account()),
                 entry -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, r -> new NumberPlan.PutEntry(entry, r)), StatusCodes.OK)))),
             delete(() -> reply(this.<NumberPlan.Command, NumberPlan.Reply>ask(plan, r -> new NumberPlan.RemoveEntry(dialled, r)), StatusCodes.OK)))));
   }

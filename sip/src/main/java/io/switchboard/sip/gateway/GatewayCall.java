@@ -12,6 +12,7 @@ import io.switchboard.core.call.CallSession;
 import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.Queue;
@@ -124,6 +125,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     CLOSING,
     /** Leaving a voicemail: the prompt and beep, then recording until the caller hangs up. */
     VOICEMAIL,
+    /** Not answered yet: the dialled number rings a person's SIP account (ACD-1). */
+    RINGING_ACCOUNT,
     DONE
   }
 
@@ -134,7 +137,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     ENDED
   }
 
-  /** The dialog to an agent's phone for one offer. */
+  /** The dialog to an agent's phone for one offer (or to a SIP account's phone: no agent, no login). */
   private static final class AgentLeg {
     final OfferId offerId;
     final AgentId agent;
@@ -175,6 +178,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private final StringBuilder digits = new StringBuilder();
   private String dialled;
   private String callerNumber;
+  private java.time.Instant invitedAt;
+  /** Set when the dialled number rings a SIP account rather than enter a queue: no engine session. */
+  private SipAccountTarget account;
   private Menu menu;
   private int menuAttempt;
   /** What the engine told while the call was still arriving: replayed once it is queued. */
@@ -228,6 +234,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private Behavior<Command> onInvite(SipEndpoint.Incoming in) {
     invite = in;
+    invitedAt = java.time.Instant.now();
     callerDialog = in.dialog();
     Request r = in.request();
     MediaDescription offered;
@@ -268,6 +275,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> onArrived(Arrived m) {
     settleArrival();
     if (m.reply() instanceof CallSession.MenuRequired required && !callerGone) return startMenu(required.menu());
+    if (m.reply() instanceof CallSession.ToSipAccount to && !callerGone && !answered)
+      return ringAccount(to.entry().account());
     if (callerGone) {
       // The caller left while the engine decided; a queued call is taken out again.
       if (m.reply() instanceof CallSession.Done d && d.view() != null && d.view().phase() != CallPhase.FINISHED)
@@ -314,12 +323,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   /** The engine handled the call without a queue (closed, or overflowed to a closed action). */
   private Behavior<Command> closed(CallView view) {
     ClosedAction action = view.closedAction();
-    if (action instanceof ClosedAction.Forward f && !answered) {
-      // The caller's side (the trunk) places the forwarded call.
-      w.sip().reply(invite.transaction(), invite.request(), Response.MOVED_TEMPORARILY,
-          resp -> resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(f.number())))));
-      return finish();
-    }
+    if (action instanceof ClosedAction.Forward f && !answered) return forward(f.number());
     if (action instanceof ClosedAction.Voicemail box && w.voicemail() != null) return voicemail(box);
     // A night message (or the closed message, for a mailbox when this node has no voicemail).
     String prompt = action instanceof ClosedAction.NightMessage n && w.media().prompts().has(n.prompt())
@@ -329,6 +333,105 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     phase = Phase.CLOSING;
     callerMedia.play(List.of(prompt), false, () -> getContext().getSelf().tell(new PromptFinished()));
     return this;
+  }
+
+  /** Before the answer: the caller's side (the trunk) places the forwarded call. */
+  private Behavior<Command> forward(String number) {
+    w.sip().reply(invite.transaction(), invite.request(), Response.MOVED_TEMPORARILY,
+        resp -> resp.addHeader(w.sip().headers.createContactHeader(w.sip().addresses.createAddress(forwardUri(number)))));
+    return finish();
+  }
+
+  // ---------------------------------------------------------------- a number to a SIP account (ACD-1)
+
+  private AgentLeg accountPhone;
+
+  /**
+   * Rings the phone registered for the account while the caller hears ringing (180); the caller
+   * is answered only when that phone answers. Not registered: at once to what the row says.
+   */
+  private Behavior<Command> ringAccount(SipAccountTarget target) {
+    account = target;
+    Optional<URI> phone = target(new AgentDevice.Account(target.user()));
+    if (phone.isEmpty()) {
+      getContext().getLog().info("call {}: SIP account {} is not registered", callId, target.user());
+      return accountUnavailable();
+    }
+    phase = Phase.RINGING_ACCOUNT;
+    AgentLeg leg = new AgentLeg(OfferId.random(), null, null);
+    legs.put(leg.offerId, leg);
+    accountPhone = leg;
+    try {
+      leg.media = w.media().open();
+      String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
+      leg.invite = w.sip().invite(phone.get(), callerNumber, null, sdp,
+          sipId -> w.gateway().tell(new Gateway.OwnLeg(sipId, getContext().getSelf())));
+    } catch (Exception ex) {
+      getContext().getLog().warn("call {}: could not ring SIP account {} at {}: {}", callId, target.user(), phone.get(),
+          ex.toString());
+      leg.state = LegState.ENDED;
+      closeMedia(leg);
+      return accountUnavailable();
+    }
+    w.sip().reply(invite.transaction(), invite.request(), Response.RINGING);
+    timers.startSingleTimer(leg.offerId, new RingTimeout(leg.offerId), Duration.ofSeconds(target.forwardAfterSeconds()));
+    return this;
+  }
+
+  /** The account's phone answered, refused, or gave no final answer. */
+  private Behavior<Command> onAccountPhone(ResponseEvent e, AgentLeg leg, int code) {
+    if (code < 200) return this;
+    if (code >= 300) {
+      timers.cancel(leg.offerId);
+      boolean ours = leg.cancelled;
+      leg.state = LegState.ENDED;
+      closeMedia(leg);
+      // Busy, declined, unreachable: forwarded at once, as when it does not answer.
+      return ours || phase != Phase.RINGING_ACCOUNT ? this : accountUnavailable();
+    }
+    w.sip().ack(e);
+    boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
+    if (again || leg.state != LegState.CALLING) return this;
+    leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
+    if (leg.cancelled || phase != Phase.RINGING_ACCOUNT) {
+      // Answered as we moved on (the CANCEL crossed the 200): hang it up.
+      leg.state = LegState.ENDED;
+      w.sip().sendInDialog(leg.dialog, Request.BYE);
+      closeMedia(leg);
+      return this;
+    }
+    timers.cancel(leg.offerId);
+    try {
+      MediaDescription answer = Sdp.parse(body(e.getResponse()));
+      Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
+          () -> new SdpProblem("the phone answered with no codec we offered"));
+      leg.media.remote(mediaAddress(answer).orElseThrow(
+          () -> new SdpProblem("the phone's SDP address is not an IP address")), n);
+    } catch (SdpProblem ex) {
+      getContext().getLog().warn("call {}: SIP account {}'s phone answered with unusable SDP: {}", callId,
+          account.user(), ex.getMessage());
+      leg.state = LegState.ENDED;
+      w.sip().sendInDialog(leg.dialog, Request.BYE);
+      closeMedia(leg);
+      return accountUnavailable();
+    }
+    leg.state = LegState.ANSWERED;
+    answerCaller();
+    if (!answered) {
+      getContext().getLog().info("call {}: the answer could not reach the caller", callId);
+      stopLeg(leg);
+      return finish();
+    }
+    return connect(leg);
+  }
+
+  /** Not registered, busy, or no answer in time: forward, voicemail, or "not available". */
+  private Behavior<Command> accountUnavailable() {
+    if (callerGone || phase == Phase.DONE) return finish();
+    if (account.forwardTo() != null) return forward(account.forwardTo());
+    if (account.voicemail() != null && w.voicemail() != null)
+      return voicemail(new ClosedAction.Voicemail(account.voicemail()));
+    return refuse(Response.TEMPORARILY_UNAVAILABLE, "SIP account " + account.user() + " does not answer");
   }
 
   // ---------------------------------------------------------------- the IVR menu
@@ -385,17 +488,36 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         replyTo -> new Queue.GetPosition(callId, replyTo), (reply, failure) -> new PositionKnown(reply, first));
   }
 
-  /** Announces the caller's place (1-20) and plays on; the first time, after the welcome. */
+  /**
+   * Announces the caller's place (1-20) and its estimated wait, and plays on; the first time,
+   * after the welcome.
+   */
   private Behavior<Command> onPosition(PositionKnown m) {
     if (phase != Phase.QUEUED || connected != null) return this;
     timers.startSingleTimer("announce", new Announce(), w.settings().announcePositionEvery());
-    if (!(m.reply() instanceof Queue.Position p) || p.position() < 1 || p.position() > 20
-        || lastView.phase() != CallPhase.QUEUED) return this;
+    if (!(m.reply() instanceof Queue.Position p) || p.position() < 1 || lastView.phase() != CallPhase.QUEUED)
+      return this;
+    List<String> announcement = new java.util.ArrayList<>();
+    if (p.position() <= 20) announcement.addAll(List.of("position-intro", "position-" + p.position(), "position-outro"));
+    if (w.settings().announceEstimatedWait()) announcement.addAll(waitPrompts(p.estimatedWait()));
+    if (announcement.isEmpty()) return this;
     List<String> queued = w.settings().queuePrompts();
     List<String> playlist = new java.util.ArrayList<>(m.first() ? queued.subList(0, queued.size() - 1) : List.of());
-    playlist.addAll(List.of("position-intro", "position-" + p.position(), "position-outro", queued.get(queued.size() - 1)));
+    playlist.addAll(announcement);
+    playlist.add(queued.get(queued.size() - 1));
     callerMedia.play(playlist, true, null);
     return this;
+  }
+
+  /**
+   * "The estimated waiting time is about N minutes" (to the nearest minute, 1-10), "less than one
+   * minute", or "more than ten minutes"; nothing without an estimate or when nobody need wait.
+   */
+  static List<String> waitPrompts(Duration ewt) {
+    if (ewt == null || ewt.isZero() || ewt.isNegative()) return List.of();
+    if (ewt.compareTo(Duration.ofSeconds(60)) < 0) return List.of("wait-intro", "wait-less-than-minute");
+    long minutes = (ewt.toSeconds() + 30) / 60;
+    return List.of("wait-intro", minutes > 10 ? "wait-more-than-ten-minutes" : "minutes-" + minutes);
   }
 
   // ---------------------------------------------------------------- voicemail
@@ -441,7 +563,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     CallView v = lastView;
     var message = new io.switchboard.core.voicemail.Voicemail(callId, mailbox.mailbox(), dialled, callerNumber,
-        v != null && v.arrivedAt() != null ? v.arrivedAt() : java.time.Instant.now(), length, wav);
+        v != null && v.arrivedAt() != null ? v.arrivedAt() : invitedAt, length, wav);
     var log = getContext().getLog();
     w.voicemail().deliver(message).whenComplete((ok, failure) -> {
       if (failure != null) log.error("voicemail of call {} for {} was not sent: {}", callId, mailbox.mailbox(),
@@ -624,7 +746,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> agentHungUp(AgentLeg leg) {
     leg.state = LegState.ENDED;
     if (leg != connected) return this;
-    w.engine().refs().agent(leg.agent).tell(new Agent.EndCall(leg.loginId, callId, ignore()));
+    if (leg.agent != null) w.engine().refs().agent(leg.agent).tell(new Agent.EndCall(leg.loginId, callId, ignore()));
     hangUpCaller();
     return finish();
   }
@@ -794,6 +916,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legOfCallId(Gateway.callIdOf(resp));
     if (leg == null) return this;
     int code = resp.getStatusCode();
+    if (leg == accountPhone) return onAccountPhone(e, leg, code);
     getContext().getLog().debug("call {}: agent {} phone answered {} (leg {}, phase {})", callId, leg.agent, code,
         leg.state, phase);
     if (code < 200) return this;
@@ -847,6 +970,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (leg != null && leg.state == LegState.CALLING) {
       leg.state = LegState.ENDED;
       closeMedia(leg);
+      if (leg == accountPhone) return phase == Phase.RINGING_ACCOUNT && !leg.cancelled ? accountUnavailable() : this;
       if (!leg.cancelled) decline(leg);
     }
     return this;
@@ -856,6 +980,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legs.get(m.offerId());
     if (leg != null && leg.state == LegState.CALLING) {
       stopLeg(leg);
+      if (leg == accountPhone) return phase == Phase.RINGING_ACCOUNT ? accountUnavailable() : this;
       decline(leg);
     }
     return this;
@@ -978,6 +1103,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       case Response.NOT_ACCEPTABLE_HERE -> "Not Acceptable Here";
       case Response.SERVICE_UNAVAILABLE -> "Service Unavailable";
       case Response.BAD_REQUEST -> "Bad Request";
+      case Response.TEMPORARILY_UNAVAILABLE -> "Temporarily Unavailable";
       default -> "Refused";
     };
     String clean = why == null ? "" : why.replaceAll("[\\r\\n\\p{Cntrl}]", " ");
@@ -991,6 +1117,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private void hangupInEngine() {
+    if (account != null) return; // a call to a SIP account has no session in the engine
     getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(), CallSession.Hangup::new,
         (reply, failure) -> new Ignored());
   }

@@ -28,6 +28,7 @@ public record SipSettings(
     List<Account> accounts,
     List<String> queuePrompts,
     Duration announcePositionEvery,
+    boolean announceEstimatedWait,
     Duration voicemailMaxLength) {
 
   /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
@@ -89,12 +90,13 @@ public record SipSettings(
         accounts,
         c.getStringList("queue-prompts"),
         c.getDuration("announce-position-every"),
+        c.getBoolean("announce-estimated-wait"),
         c.getDuration("voicemail-max-length"));
   }
 
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, voicemailMaxLength);
+        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, announceEstimatedWait, voicemailMaxLength);
   }
 }

@@ -16,6 +16,7 @@ import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.engine.Notification;
+import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.OverflowTarget;
@@ -69,7 +70,10 @@ class SipGatewayTest {
             "switchboard.sip.registrar.accounts", List.of(
                 Map.of("user", "alice", "password", "wonderland", "agent", "alice"),
                 Map.of("user", "bob", "password", "builder", "agent", "bob"),
-                Map.of("user", "carol", "password", "echo-echo", "agent", "carol"))))
+                Map.of("user", "carol", "password", "echo-echo", "agent", "carol"),
+                Map.of("user", "dave", "password", "dave-pass"),
+                Map.of("user", "frank", "password", "frank-pass"),
+                Map.of("user", "grace", "password", "grace-pass"))))
         .withFallback(ConfigFactory.parseFile(Path.of("../conf/sip.conf").toFile()))
         .resolve();
   }
@@ -461,27 +465,62 @@ class SipGatewayTest {
       String invite = call.invite(), ok = call.ok();
       // The welcome, then "you are number two in the queue": listen until the number has played.
       var two = gateway.prompts().get("position-2");
-      java.util.Set<String> expected = new java.util.HashSet<>();
-      for (int i = 0; i < two.frames(); i++)
-        expected.add(java.util.HexFormat.of().formatHex(two.frame(io.switchboard.sip.media.Codec.PCMU, i)));
-      long until = System.currentTimeMillis() + gateway.prompts().get("welcome").length().toMillis()
-          + gateway.prompts().get("position-intro").length().toMillis() + two.length().toMillis() + 3000;
-      int matched = 0;
-      byte[] buf = new byte[2048];
-      rtp.setSoTimeout(200);
-      while (System.currentTimeMillis() < until) {
-        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
-        try {
-          rtp.receive(p);
-        } catch (java.net.SocketTimeoutException idle) {
-          continue;
-        }
-        if (p.getLength() == 172 && expected.contains(java.util.HexFormat.of().formatHex(buf, 12, 172))) matched++;
-      }
-      assertThat(matched).as("frames of 'two' heard, of %s", two.frames()).isGreaterThanOrEqualTo(two.frames() / 2);
+      long until = System.currentTimeMillis() + length("welcome", "position-intro", "position-2") + 3000;
+      assertThat(framesHeard(rtp, "position-2", until)).as("frames of 'two' heard, of %s", two.frames())
+          .isGreaterThanOrEqualTo(two.frames() / 2);
       raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
     }
     assertPassed(first, 30);
+  }
+
+  @Test
+  void aWaitingCallerHearsItsEstimatedWait() throws Exception {
+    queue("q-ewt", "4634", QueueConfig.named("Estimated wait"));
+    h.agent("ewt-agent", "EWT agent", group("q-ewt", 1));
+    h.login("ewt-agent", true);
+    Sipp first = caller("caller", "4634", 8_000);
+    h.accept("ewt-agent", h.awaitOffer("ewt-agent").offerId());
+    awaitCall("4634", v -> v.phase() == CallPhase.TALKING);
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      RawSip.Answered call = raw.answered("4634", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      // One agent, busy, no handle time yet (3 min assumed): first in line, half of it, "about two minutes".
+      var two = gateway.prompts().get("minutes-2");
+      long until = System.currentTimeMillis() + length("welcome", "position-intro", "position-1", "position-outro",
+          "wait-intro", "minutes-2") + 3000;
+      assertThat(framesHeard(rtp, "minutes-2", until)).as("frames of 'two minutes' heard, of %s", two.frames())
+          .isGreaterThanOrEqualTo(two.frames() / 2);
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "BYE", 2));
+    }
+    assertPassed(first, 30);
+  }
+
+  /** How long these prompts play, back to back, in milliseconds. */
+  static long length(String... prompts) {
+    long ms = 0;
+    for (String p : prompts) ms += gateway.prompts().get(p).length().toMillis();
+    return ms;
+  }
+
+  /** How many 20 ms PCMU frames of {@code prompt} arrive on {@code rtp} until {@code until}. */
+  static int framesHeard(java.net.DatagramSocket rtp, String prompt, long until) throws java.io.IOException {
+    var audio = gateway.prompts().get(prompt);
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (int i = 0; i < audio.frames(); i++)
+      expected.add(java.util.HexFormat.of().formatHex(audio.frame(io.switchboard.sip.media.Codec.PCMU, i)));
+    int matched = 0;
+    byte[] buf = new byte[2048];
+    rtp.setSoTimeout(200);
+    while (System.currentTimeMillis() < until) {
+      java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+      try {
+        rtp.receive(p);
+      } catch (java.net.SocketTimeoutException idle) {
+        continue;
+      }
+      if (p.getLength() == 172 && expected.contains(java.util.HexFormat.of().formatHex(buf, 12, 172))) matched++;
+    }
+    return matched;
   }
 
   @Test
@@ -495,23 +534,33 @@ class SipGatewayTest {
       RawSip.Answered call = raw.answered("4616", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
       String invite = call.invite(), ok = call.ok();
       int gatewayRtp = call.mediaPort();
-      Thread.sleep(gateway.prompts().get("voicemail").length().plus(gateway.prompts().get("beep").length())
-          .toMillis() + 400);
-      // 2 s of a loud square wave, then hang up.
-      for (int i = 0; i < 100; i++) {
-        byte[] square = new byte[160];
-        for (int b = 0; b < 160; b++) square[b] = (byte) (((b + 12) / 10) % 2 == 0 ? 0x10 : 0x90);
-        byte[] packet = RawSip.rtp(i, 0x43, square);
-        rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
-        Thread.sleep(20);
-      }
+      leaveMessage(rtp, gatewayRtp);
       raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
     }
-    h.await(() -> voicemails.size(), n -> n == 1, "the voicemail to be sent");
-    var vm = voicemails.get(0);
-    assertThat(vm.mailbox()).isEqualTo("sales-box");
+    var vm = assertVoicemail("sales-box", "4616");
     assertThat(vm.callerNumber()).isEqualTo("4670111");
-    assertThat(vm.dialledNumber()).isEqualTo("4616");
+    assertThat(awaitCall("4616", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.CLOSED);
+  }
+
+  /** After the voicemail prompt and the beep, 2 s of a loud square wave from the caller. */
+  static void leaveMessage(java.net.DatagramSocket rtp, int gatewayRtp) throws Exception {
+    Thread.sleep(gateway.prompts().get("voicemail").length().plus(gateway.prompts().get("beep").length())
+        .toMillis() + 400);
+    for (int i = 0; i < 100; i++) {
+      byte[] square = new byte[160];
+      for (int b = 0; b < 160; b++) square[b] = (byte) (((b + 12) / 10) % 2 == 0 ? 0x10 : 0x90);
+      byte[] packet = RawSip.rtp(i, 0x43, square);
+      rtp.send(new java.net.DatagramPacket(packet, packet.length, java.net.InetAddress.getLoopbackAddress(), gatewayRtp));
+      Thread.sleep(20);
+    }
+  }
+
+  /** The one voicemail sent to {@code mailbox}: about 2 s of the caller's square wave, as WAV. */
+  static io.switchboard.core.voicemail.Voicemail assertVoicemail(String mailbox, String dialled) throws Exception {
+    var sent = h.await(() -> voicemails.stream().filter(v -> v.mailbox().equals(mailbox)).toList(), l -> l.size() == 1,
+        "the voicemail for " + mailbox + " to be sent");
+    var vm = sent.get(0);
+    assertThat(vm.dialledNumber()).isEqualTo(dialled);
     assertThat(vm.length()).isBetween(Duration.ofMillis(1500), Duration.ofMillis(4000));
     var audio = javax.sound.sampled.AudioSystem.getAudioInputStream(new java.io.ByteArrayInputStream(vm.wav()));
     assertThat(audio.getFormat().getSampleRate()).isEqualTo(8000f);
@@ -520,7 +569,73 @@ class SipGatewayTest {
     long loud = 0;
     for (int i = 0; i + 1 < pcm.length; i += 2) if (Math.abs((short) ((pcm[i + 1] << 8) | (pcm[i] & 0xFF))) > 8000) loud++;
     assertThat(loud).as("samples of the caller's square wave in the recording").isGreaterThan(8000);
-    assertThat(awaitCall("4616", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.CLOSED);
+    return vm;
+  }
+
+  // ---------------------------------------------------------------- numbers to SIP accounts (ACD-1)
+
+  /** Registers {@code user}'s phone (a sipp) that will answer on {@code phonePort}. */
+  void register(String user, String password, int phonePort) throws Exception {
+    Sipp register = Sipp.scenario("register", dir).port(phonePort, Sipp.freeMediaPort())
+        .arg("-s", user, "-au", user, "-ap", password, "-m", "1").start(gw());
+    assertPassed(register, 30);
+    assertThat(gateway.registrar().reachable(user)).isPresent();
+  }
+
+  @Test
+  void aNumberToASipAccountRingsItsPhoneAndConnectsTheCaller() throws Exception {
+    int phonePort = Sipp.freePort();
+    register("dave", "dave-pass", phonePort);
+    h.numberPlan("ap-sip", "co-sip", "4630", new SipAccountTarget("dave", 10, "4670999", null));
+    Sipp phone = phone("agent-phone", phonePort, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4630", 1500);
+    assertPassed(caller, 30); // answered, then its BYE taken
+    assertPassed(phone, 30); // rang, answered, and got the gateway's BYE
+    assertThat(everSeen("4630", v -> true)).as("a call between two people is not a queued call").isFalse();
+  }
+
+  @Test
+  void aNumberToAnAccountNotRegisteredIsForwardedAtOnce() throws Exception {
+    h.numberPlan("ap-sip", "co-sip", "4631", new SipAccountTarget("erin", 30, "4670999", null));
+    long start = System.nanoTime();
+    Sipp caller = caller("caller-forwarded", "4631", 0);
+    assertPassed(caller, 30); // 302 with Contact: 4670999
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("forwarded without waiting its 30 s")
+        .isLessThan(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void anAccountsPhoneNotAnsweredIsCancelledAndTheCallForwardedAfterItsSeconds() throws Exception {
+    int phonePort = Sipp.freePort();
+    register("frank", "frank-pass", phonePort);
+    h.numberPlan("ap-sip", "co-sip", "4632", new SipAccountTarget("frank", 2, "4670999", null));
+    Sipp phone = phone("agent-phone-unanswered", phonePort, 1);
+    Thread.sleep(300);
+    long start = System.nanoTime();
+    Sipp caller = caller("caller-forwarded", "4632", 0);
+    assertPassed(caller, 30);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("forwarded after the account's 2 s")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    assertPassed(phone, 30); // it got the CANCEL
+  }
+
+  @Test
+  void aBusyAccountTakesAVoicemailThatIsSentAsAWav() throws Exception {
+    int phonePort = Sipp.freePort();
+    register("grace", "grace-pass", phonePort);
+    h.numberPlan("ap-sip", "co-sip", "4633", new SipAccountTarget("grace", 20, null, "grace@example.com"));
+    Sipp phone = phone("agent-phone-busy", phonePort, 1);
+    Thread.sleep(300);
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      RawSip.Answered call = raw.answered("4633", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      leaveMessage(rtp, call.mediaPort());
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "BYE", 2));
+    }
+    assertPassed(phone, 30); // rang, and said busy
+    assertThat(assertVoicemail("grace@example.com", "4633").callerNumber()).isEqualTo("4670111");
+    assertThat(everSeen("4633", v -> true)).isFalse();
   }
 
   @Test
