@@ -27,7 +27,7 @@ class PromptLibraryTest {
 
   static List<String> standardNames() {
     List<String> names = new ArrayList<>(List.of("welcome", "position-intro", "position-outro", "wait-intro",
-        "wait-less-than-minute", "hold-music", "closed", "goodbye", "menu-example", "invalid-choice", "voicemail",
+        "wait-less-than-minute", "wait-more-than-ten-minutes", "hold-music", "closed", "goodbye", "menu-example", "invalid-choice", "voicemail",
         "beep", "connecting"));
     for (int i = 1; i <= 20; i++) names.add("position-" + i);
     for (int i = 1; i <= 10; i++) names.add("minutes-" + i);
