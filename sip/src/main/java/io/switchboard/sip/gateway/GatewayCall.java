@@ -605,6 +605,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = sipId.equals(sipCallId) ? null : legOfCallId(sipId);
     switch (r.getMethod()) {
       case Request.ACK -> {
+        w.sip().countAck(in); // the stack may have let it through uncounted
         if (leg == null) timers.cancel("ack");
         return this;
       }

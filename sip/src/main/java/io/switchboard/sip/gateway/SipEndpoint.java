@@ -1,5 +1,7 @@
 package io.switchboard.sip.gateway;
 
+import gov.nist.javax.sip.stack.SIPDialog;
+import gov.nist.javax.sip.stack.SIPServerTransaction;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -300,6 +302,33 @@ public final class SipEndpoint implements SipListener, AutoCloseable {
       dialog.sendRequest(ct);
     } catch (Exception ex) {
       LOG.debug("could not send {} in dialog {}: {}", method, dialog.getDialogId(), ex.toString());
+    }
+  }
+
+  /**
+   * Makes the stack count an ACK to one of our 2xx that it let through without counting. JAIN-SIP
+   * RI 1.3.0-91 puts a 2xx to INVITE on the wire (SIPServerTransactionImpl.sendResponse) before
+   * it starts the dialog's timer that resends it until the ACK, and the dialog finds the INVITE
+   * transaction an ACK answers only through that timer (SIPDialog.getInviteTransaction). An ACK
+   * handled by the stack's thread in between is passed on to us but not recorded
+   * (SIPDialog.ackReceived: "tr is null"), and the timer resends the 200 at T1 until a second
+   * ACK: 2-10 % of the callers that ACK at once. The ACK reaches the call's actor after the send
+   * on that actor returned, so after the timer started: the dialog's own ACK handling, run again,
+   * now finds the transaction, records the ACK and stops the timer (one resend still goes if the
+   * actor sees the ACK only after T1). An ACK the dialog counted already, or one for another
+   * transaction, changes nothing.
+   */
+  void countAck(Incoming ack) {
+    if (!(ack.dialog() instanceof SIPDialog dialog)) return;
+    try {
+      if (dialog.getLastResponseStatusCode() == null || dialog.isAckSeen()) return;
+      SIPServerTransaction invite = dialog.getInviteTransaction();
+      long cseq = ((CSeqHeader) ack.request().getHeader(CSeqHeader.NAME)).getSeqNumber();
+      if (invite != null && invite.getCSeq() == cseq && dialog.handleAck(invite))
+        LOG.debug("ACK of dialog {} counted after the stack missed it", dialog.getDialogId());
+    } catch (RuntimeException ex) {
+      // The stack's internals, not its API: at worst the 200 is resent once, as without this.
+      LOG.debug("could not count the ACK of dialog {}: {}", dialog.getDialogId(), ex.toString());
     }
   }
 

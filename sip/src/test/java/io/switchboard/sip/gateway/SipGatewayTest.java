@@ -638,6 +638,45 @@ class SipGatewayTest {
     assertThat(everSeen("4633", v -> true)).isFalse();
   }
 
+  /**
+   * sipp ACKs a 200 within a tenth of a millisecond, often before the SIP stack has finished
+   * sending it: such an ACK must still stop the 200 (the stack used to miss 2-10 % of them and
+   * send the 200 again, T1 later; SipEndpoint.countAck).
+   */
+  @Test
+  void anAckRightAfterThe200StopsIt() throws Exception {
+    queue("q-ack-race", "4620", QueueConfig.named("Immediate ACK"));
+    Sipp callers = Sipp.scenario("caller", dir).port(Sipp.freePort(), Sipp.freeMediaPort()).withStatistics()
+        .arg("-s", "4620", "-m", "300", "-r", "50", "-l", "100", "-d", "500").start(gw());
+    assertPassed(callers, 60);
+    assertThat(callers.count("4_200_Recv")).as("200 OKs to the INVITEs").isEqualTo(300);
+    assertThat(callers.count("4_200_Retrans")).as("200 OKs to an INVITE received again (all retransmissions: %s)",
+        callers.statistic("Retransmissions(C)")).isZero();
+  }
+
+  /** A caller whose ACK is lost gets the 200 again until it ACKs (RFC 3261 §13.3.1.4), then no more. */
+  @Test
+  void aCallerWhoseAckIsLostGetsThe200AgainUntilItAcks() throws Exception {
+    queue("q-lost-ack", "4621", QueueConfig.named("Lost ACK"));
+    try (RawSip raw = new RawSip(sipPort)) {
+      String invite = raw.invite("4621", RawSip.sdp(50014, "0", ""));
+      raw.send(invite);
+      String ok = raw.finalResponse(5000).orElseThrow();
+      assertThat(RawSip.status(ok)).as(ok).isEqualTo(200);
+      long answered = System.nanoTime();
+      // The first ACK is lost: none is sent. The 200 comes again after T1 (500 ms).
+      String again = raw.finalResponse(3000).orElseThrow(() -> new AssertionError("the 200 was not sent again"));
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered)).isBetween(300L, 1500L);
+      assertThat(again).isEqualTo(ok);
+      raw.send(RawSip.inDialog(invite, ok, "ACK", 1));
+      // Acknowledged: nothing more, though the next resend would have come 1 s (2·T1) after that one.
+      assertThat(raw.receive(2500)).as("anything the gateway sent after the ACK").isEmpty();
+      raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
+      assertThat(RawSip.status(raw.finalResponse(5000).orElseThrow())).isEqualTo(200);
+    }
+    assertThat(awaitCall("4621", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.ABANDONED);
+  }
+
   @Test
   void anUnknownNumberGets404AndAnUnsupportedCodec488() throws Exception {
     queue("q-codec", "4609", QueueConfig.named("Codec"));

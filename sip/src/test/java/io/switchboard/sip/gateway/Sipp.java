@@ -25,6 +25,7 @@ public final class Sipp {
   private final String name;
   private final Path dir;
   private Process process;
+  private Path statistics;
 
   private Sipp(String scenario, Path dir) {
     this.name = scenario;
@@ -41,6 +42,12 @@ public final class Sipp {
   public Sipp arg(String... more) {
     args.addAll(List.of(more));
     return this;
+  }
+
+  /** sipp writes its statistics ({@code -trace_stat}) and per-message counts ({@code -trace_counts}). */
+  public Sipp withStatistics() {
+    statistics = dir.resolve(name + "-" + System.nanoTime() + "-stat.csv");
+    return arg("-trace_stat", "-stf", statistics.toString(), "-trace_counts");
   }
 
   public Sipp port(int sipPort, int mediaPort) {
@@ -70,6 +77,32 @@ public final class Sipp {
 
   public void stop() {
     if (process != null && process.isAlive()) process.destroy();
+  }
+
+  /** A column of sipp's last statistics line, e.g. {@code Retransmissions(C)}; -1 if absent. */
+  public long statistic(String column) {
+    return column(statistics, column);
+  }
+
+  /**
+   * A column of sipp's last per-message counts line: {@code <index>_<message>_<what>}, e.g.
+   * {@code 4_200_Retrans} for a response received again; -1 if absent.
+   */
+  public long count(String column) {
+    return column(dir.resolve(name + "_" + process.pid() + "_counts.csv"), column);
+  }
+
+  private static long column(Path csv, String column) {
+    try {
+      if (csv == null || !Files.exists(csv)) return -1;
+      List<String> lines = Files.readAllLines(csv, StandardCharsets.ISO_8859_1);
+      if (lines.size() < 2) return -1;
+      int i = List.of(lines.get(0).split(";")).indexOf(column);
+      String[] last = lines.get(lines.size() - 1).split(";");
+      return i < 0 || i >= last.length ? -1 : Long.parseLong(last[i].trim());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** What went wrong, for the assertion message. */
