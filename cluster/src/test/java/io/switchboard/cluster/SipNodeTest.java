@@ -43,7 +43,8 @@ class SipNodeTest {
             "switchboard.http.port", 0,
             "switchboard.sip.port", sipPort,
             "switchboard.sip.rtp-port-min", 36000,
-            "switchboard.sip.rtp-port-max", 36998))
+            "switchboard.sip.rtp-port-max", 36998,
+            "switchboard.sound-files.directory", dir.resolve("data/sound-files").toString()))
         .withFallback(ConfigFactory.load())
         .resolve();
   }
@@ -109,6 +110,16 @@ class SipNodeTest {
           r -> r.get("calls").size() == 1 && "abandoned".equals(r.at("/calls/0/outcome").asText()));
       assertThat(left.at("/calls/0/abandonedPhase").asText()).isEqualTo("queued");
       assertThat(left.at("/calls/0/waitMs").asLong()).isBetween(500L, 10_000L);
+
+      // A sound file uploaded over REST is a prompt of this node's gateway.
+      byte[] wav = Files.readAllBytes(Path.of("../sip/src/main/resources/prompts/goodbye.wav"));
+      var upload = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpAddress.getPort()
+              + "/api/v1/sound-files/farewell?description=Goodbye%20again"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "audio/wav")
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(wav)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+      assertThat(node.sip.prompts().has("farewell")).isTrue();
+      assertThat(node.sip.prompts().get("farewell").frames()).isEqualTo(node.sip.prompts().get("goodbye").frames());
     }
   }
 }

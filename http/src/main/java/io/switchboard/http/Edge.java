@@ -22,6 +22,8 @@ import io.switchboard.http.auth.SecuredRoutes;
 import io.switchboard.http.directory.DirectoryCache;
 import io.switchboard.http.engine.EngineApi;
 import io.switchboard.http.report.ReportApi;
+import io.switchboard.http.soundfile.SoundFileApi;
+import io.switchboard.http.soundfile.SoundFileStore;
 import io.switchboard.http.wallboard.WallboardHub;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,7 @@ public final class Edge extends SecuredRoutes {
   private final DirectoryCache directory;
   /** Set once the node runs the report scheduler; null: report subscriptions answer 503. */
   private volatile ReportApi reportApi;
+  private final SoundFileApi soundFiles;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -100,6 +103,9 @@ public final class Edge extends SecuredRoutes {
             statisticsApi == null ? null : statisticsApi::todayByQueue), "wallboards",
         Props.empty());
     this.adminApi = new AdminApi(system, engine, json, timeout, auth, directory, this::directoryChanged);
+    this.soundFiles = new SoundFileApi(system, json, timeout, auth, directory,
+        new SoundFileStore(java.nio.file.Path.of(config.getString("switchboard.sound-files.directory")), json),
+        config.getString("switchboard.sound-files.sox"), clock);
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid);
   }
@@ -165,7 +171,7 @@ public final class Edge extends SecuredRoutes {
                     path("session", () -> handleRejections(rejections(), this::session)),
                     path(PathMatchers.segment("agent").slash("ws"), () -> authenticated(this::agentSocket)),
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
-                    authenticated(p -> concat(statistics(p), reports(p), adminApi.routes(p))))))),
+                    authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p), adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),

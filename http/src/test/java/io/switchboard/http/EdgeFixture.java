@@ -207,6 +207,7 @@ public final class EdgeFixture implements AutoCloseable {
     private final String method;
     private final String path;
     private String body;
+    private byte[] bytes;
     private String contentType = "application/json";
     private final List<String[]> headers = new ArrayList<>();
 
@@ -223,6 +224,13 @@ public final class EdgeFixture implements AutoCloseable {
     /** A body of another content type. */
     public Req raw(String contentType, String text) {
       this.body = text;
+      this.contentType = contentType;
+      return this;
+    }
+
+    /** A binary body (a sound file). */
+    public Req bytes(String contentType, byte[] content) {
+      this.bytes = content;
       this.contentType = contentType;
       return this;
     }
@@ -252,7 +260,8 @@ public final class EdgeFixture implements AutoCloseable {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + p))
           .timeout(Duration.ofSeconds(15));
       for (String[] hd : headers) b.header(hd[0], hd[1]);
-      if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+      if (bytes != null) b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+      else if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
       else b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
       try {
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -135,10 +135,11 @@ public final class Queue
 
   /**
    * {@code position}: 1 for the next to be offered; 0 when the call does not wait here. {@code
-   * estimatedWait}: EWT (METRICS.md), null when it does not wait or no agent is logged in.
+   * estimatedWait}: EWT (METRICS.md), null when it does not wait or no agent is staffed. {@code
+   * hotPrompt}: the queue's temporary announcement now, for a caller to hear first (null: none).
    */
-  public record Position(QueueId queueId, CallId callId, int position, int waitingCount, Duration estimatedWait)
-      implements Reply {}
+  public record Position(QueueId queueId, CallId callId, int position, int waitingCount, Duration estimatedWait,
+      String hotPrompt) implements Reply {}
 
   public record Enqueued(QueueId queueId, Instant enqueuedAt, Instant virtualStartAt, int position, QueueTerms terms)
       implements Reply {}
@@ -326,7 +327,7 @@ public final class Queue
     int staffed = s.members.size() - paused.size();
     Duration ewt = place == 0 ? null
         : EstimatedWait.of(place, staffed, dispatch.pool.size(), handleTimes.mean()).orElse(null);
-    return new Position(id, callId, place, s.waitingCount(), ewt);
+    return new Position(id, callId, place, s.waitingCount(), ewt, s.config().hotPrompt());
   }
 
   // ---------------------------------------------------------------- command handlers

@@ -25,8 +25,11 @@ public record QueueConfig(
     Boolean pauseOnMissedOffer,
     Duration tierDelay,
     WrapUpPolicy wrapUp,
-    Menu menu)
+    Menu menu,
+    String hotPrompt)
     implements CborSerializable {
+
+  private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
 
   public QueueConfig {
     if (name == null || name.isBlank()) throw new IllegalArgumentException("name is required");
@@ -50,6 +53,10 @@ public record QueueConfig(
     if (tierDelay.isNegative() || (!tierDelay.isZero() && tierDelay.compareTo(Duration.ofSeconds(1)) < 0))
       throw new IllegalArgumentException("tierDelay must be zero (no tiers) or at least 1 second, got " + tierDelay);
     if (wrapUp == null) wrapUp = WrapUpPolicy.none();
+    if (hotPrompt != null && hotPrompt.isBlank()) hotPrompt = null;
+    if (hotPrompt != null && !PROMPT.matcher(hotPrompt).matches())
+      throw new IllegalArgumentException("hotPrompt must be a sound file's name (letters, digits, '_', '.', '-'), got "
+          + hotPrompt);
   }
 
   private static Duration positive(Duration value, Duration fallback, String field) {
@@ -65,52 +72,69 @@ public record QueueConfig(
       Duration shortAbandonThreshold, Duration offerTimeout, Boolean pauseOnMissedOffer, Duration tierDelay,
       WrapUpPolicy wrapUp) {
     this(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent, maxWait, overflow,
-        shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, null);
+        shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, null, null);
   }
 
   public static QueueConfig named(String name) {
-    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public QueueConfig withStrategy(Strategy s) {
     return new QueueConfig(name, s, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
   }
 
   public QueueConfig withCalendar(CalendarId c, ClosedAction closed) {
     return new QueueConfig(name, strategy, c, closed, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
   }
 
   public QueueConfig withMaxWait(Duration max, OverflowTarget target) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
+        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
   }
 
   public QueueConfig withOfferTimeout(Duration timeout, boolean pauseOnMiss) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp, menu);
+        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp, menu, hotPrompt);
   }
 
   public QueueConfig withTierDelay(Duration delay) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp, menu);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp, menu, hotPrompt);
   }
 
   public QueueConfig withWrapUp(WrapUpPolicy policy) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy, menu);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy, menu, hotPrompt);
   }
 
   /** This queue as a control queue with an IVR menu (null: none). */
   public QueueConfig withMenu(Menu m) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, m);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, m, hotPrompt);
+  }
+
+  /** A temporary announcement (an outage, a holiday) every new caller hears first; null: none. */
+  public QueueConfig withHotPrompt(String prompt) {
+    return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, prompt);
   }
 
   public QueueConfig withServiceLevel(Duration threshold, int targetPercent, Duration shortAbandon) {
     return new QueueConfig(name, strategy, calendarId, closedAction, threshold, targetPercent,
-        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu);
+        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
+  }
+
+  /** The prompts (sound files) this queue names: hot prompt, night messages, menu. */
+  public java.util.Set<String> prompts() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    if (hotPrompt != null) names.add(hotPrompt);
+    if (closedAction instanceof ClosedAction.NightMessage n) names.add(n.prompt());
+    if (overflow instanceof OverflowTarget.Close c && c.action() instanceof ClosedAction.NightMessage n)
+      names.add(n.prompt());
+    if (menu != null && menu.prompt() != null) names.add(menu.prompt());
+    return names;
   }
 
   /** The terms a contact is queued under; they travel with the call's facts. */

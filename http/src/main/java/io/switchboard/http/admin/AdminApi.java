@@ -158,24 +158,12 @@ public final class AdminApi extends SecuredRoutes {
             put(() -> admin(p, () -> tree(node -> sameId(node, "id", raw, () -> withPlan(plan ->
                 !plan.calendars().containsKey(id) ? notFound("calendar " + id) : putCalendar(id, node, StatusCodes.OK)))))),
             delete(() -> admin(p, () -> withPlan(plan -> !plan.calendars().containsKey(id) ? notFound("calendar " + id)
-                : onComplete(queuesWhere(plan, c -> id.equals(c.calendarId())), users -> {
+                : onComplete(directory.queuesWhere(plan, c -> id.equals(c.calendarId())), users -> {
                   if (users.isFailure()) return unavailable();
                   return !users.get().isEmpty()
                       ? conflict("calendar " + id + " is still used by queues " + users.get())
                       : planWrite(r -> new NumberPlan.RemoveCalendar(id, r), x -> null, StatusCodes.NO_CONTENT);
                 }))))))));
-  }
-
-  /** The listed queues whose config matches; configs live in the queue entities, so each is asked. */
-  private CompletionStage<List<QueueId>> queuesWhere(NumberPlan.Plan plan, java.util.function.Predicate<QueueConfig> test) {
-    List<CompletableFuture<Optional<QueueId>>> asks = plan.queues().keySet().stream()
-        .map(q -> this.<Queue.Command, Queue.Reply>ask(engine.refs().queue(q), Queue.GetState::new)
-            .thenApply(r -> r instanceof Queue.Done d && test.test(d.view().config())
-                ? Optional.of(q) : Optional.<QueueId>empty())
-            .toCompletableFuture())
-        .toList();
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenApply(v -> asks.stream().map(CompletableFuture::join).flatMap(Optional::stream).sorted().toList());
   }
 
   private Route putCalendar(CalendarId id, ObjectNode node, StatusCode status) {
@@ -218,7 +206,7 @@ public final class AdminApi extends SecuredRoutes {
             put(() -> admin(p, () -> tree(node -> sameId(node, "id", raw, () -> scopedQueue(p, id, listing ->
                 withPlan(plan -> putQueue(p, plan, id, node, StatusCodes.OK))))))),
             delete(() -> admin(p, () -> scopedQueue(p, id, listing -> withPlan(plan ->
-                onComplete(queuesWhere(plan, c -> c.overflow() instanceof io.switchboard.core.queue.OverflowTarget.ToQueue to
+                onComplete(directory.queuesWhere(plan, c -> c.overflow() instanceof io.switchboard.core.queue.OverflowTarget.ToQueue to
                     && to.queue().equals(id) || c.menu() != null && c.menu().choices().containsValue(id)), users -> {
                   if (users.isFailure()) return unavailable();
                   // Everything that still refers to the queue, named at once.

@@ -2,9 +2,15 @@ package io.switchboard.http.directory;
 
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.numberplan.NumberPlan;
+import io.switchboard.core.queue.Queue;
+import io.switchboard.core.queue.QueueConfig;
+import io.switchboard.core.queue.QueueId;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
@@ -38,6 +44,19 @@ public final class DirectoryCache {
   }
 
   /** The last plan read, possibly older than a second; null before the first read. */
+  /** The listed queues whose config matches; configs live in the queue entities, so each is asked. */
+  public CompletionStage<List<QueueId>> queuesWhere(NumberPlan.Plan plan, Predicate<QueueConfig> test) {
+    List<CompletableFuture<Optional<QueueId>>> asks = plan.queues().keySet().stream()
+        .map(q -> AskPattern.<Queue.Command, Queue.Reply>ask(engine.refs().queue(q), Queue.GetState::new, timeout,
+                system.scheduler())
+            .thenApply(r -> r instanceof Queue.Done d && test.test(d.view().config())
+                ? Optional.of(q) : Optional.<QueueId>empty())
+            .toCompletableFuture())
+        .toList();
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(v -> asks.stream().map(CompletableFuture::join).flatMap(Optional::stream).sorted().toList());
+  }
+
   public NumberPlan.Plan lastKnown() {
     return plan;
   }

@@ -307,7 +307,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     phase = Phase.QUEUED;
     callerMedia.play(w.settings().queuePrompts(), true, null);
-    if (!w.settings().announcePositionEvery().isZero() && view.queue() != null) askPosition(true);
+    if (view.queue() != null) askPosition(true); // the queue's hot prompt, place and estimated wait
     Behavior<Command> next = onCallUpdate(view);
     List<Command> replay = List.copyOf(early);
     early.clear();
@@ -494,15 +494,26 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
    */
   private Behavior<Command> onPosition(PositionKnown m) {
     if (phase != Phase.QUEUED || connected != null) return this;
-    timers.startSingleTimer("announce", new Announce(), w.settings().announcePositionEvery());
-    if (!(m.reply() instanceof Queue.Position p) || p.position() < 1 || lastView.phase() != CallPhase.QUEUED)
-      return this;
+    boolean announcing = !w.settings().announcePositionEvery().isZero();
+    if (announcing) timers.startSingleTimer("announce", new Announce(), w.settings().announcePositionEvery());
+    if (!(m.reply() instanceof Queue.Position p) || lastView.phase() != CallPhase.QUEUED) return this;
     List<String> announcement = new java.util.ArrayList<>();
-    if (p.position() <= 20) announcement.addAll(List.of("position-intro", "position-" + p.position(), "position-outro"));
-    if (w.settings().announceEstimatedWait()) announcement.addAll(waitPrompts(p.estimatedWait()));
-    if (announcement.isEmpty()) return this;
+    if (announcing && p.position() >= 1 && p.position() <= 20)
+      announcement.addAll(List.of("position-intro", "position-" + p.position(), "position-outro"));
+    if (announcing && p.position() >= 1 && w.settings().announceEstimatedWait())
+      announcement.addAll(waitPrompts(p.estimatedWait()));
+    // The hot prompt (an outage, a holiday) comes first, once, before the welcome; its first
+    // milliseconds overlap the welcome that started with the answer.
+    String hot = m.first() ? p.hotPrompt() : null;
+    if (hot != null && !w.media().prompts().has(hot)) {
+      getContext().getLog().warn("queue {}'s hot prompt '{}' is not a sound file here; not played", p.queueId(), hot);
+      hot = null;
+    }
+    if (announcement.isEmpty() && hot == null) return this;
     List<String> queued = w.settings().queuePrompts();
-    List<String> playlist = new java.util.ArrayList<>(m.first() ? queued.subList(0, queued.size() - 1) : List.of());
+    List<String> playlist = new java.util.ArrayList<>();
+    if (hot != null) playlist.add(hot);
+    if (m.first()) playlist.addAll(queued.subList(0, queued.size() - 1));
     playlist.addAll(announcement);
     playlist.add(queued.get(queued.size() - 1));
     callerMedia.play(playlist, true, null);

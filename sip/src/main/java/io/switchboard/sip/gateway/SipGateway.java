@@ -33,10 +33,13 @@ public final class SipGateway implements AutoCloseable {
   private final SipAccountDirectory accounts;
   private final ActorRef<Gateway.Command> gateway;
   private final org.apache.pekko.actor.Cancellable purge;
+  private final org.apache.pekko.actor.Cancellable reload;
 
   private SipGateway(ActorSystem<?> system, SipEndpoint sip, MediaEngine media, Registrar registrar,
-      SipAccountDirectory accounts, ActorRef<Gateway.Command> gateway, org.apache.pekko.actor.Cancellable purge) {
+      SipAccountDirectory accounts, ActorRef<Gateway.Command> gateway, org.apache.pekko.actor.Cancellable purge,
+      org.apache.pekko.actor.Cancellable reload) {
     this.purge = purge;
+    this.reload = reload;
     this.system = system;
     this.sip = sip;
     this.media = media;
@@ -55,6 +58,8 @@ public final class SipGateway implements AutoCloseable {
       ActorRef<Topic.Command<Notification>> notifications, SipSettings settings, Clock clock,
       VoicemailDelivery voicemail) throws Exception {
     PromptLibrary prompts = PromptLibrary.fromClasspath();
+    if (settings.soundFiles() != null)
+      prompts.withDirectory(java.nio.file.Files.createDirectories(settings.soundFiles()));
     MediaEngine media = new MediaEngine(InetAddress.getByName(settings.host().equals("0.0.0.0")
         ? "0.0.0.0" : settings.host()), settings.rtpPortMin(), settings.rtpPortMax(), prompts);
     SipEndpoint sip;
@@ -77,11 +82,17 @@ public final class SipGateway implements AutoCloseable {
     // Expired bindings are already invisible; this only frees their memory.
     org.apache.pekko.actor.Cancellable purge = system.scheduler().scheduleAtFixedRate(Duration.ofMinutes(1),
         Duration.ofMinutes(1), registrar::purgeExpired, system.executionContext());
+    // A sound file replaced by an upload (here or on another node) plays from the next call on.
+    org.apache.pekko.actor.Cancellable reload = settings.soundFiles() == null ? null
+        : system.scheduler().scheduleAtFixedRate(SOUND_FILE_RELOAD, SOUND_FILE_RELOAD, prompts::refresh,
+            system.executionContext());
     ActorRef<Gateway.Command> gateway = system.systemActorOf(
         Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts, voicemail),
         "sip-gateway-" + settings.port(), Props.empty());
-    return new SipGateway(system, sip, media, registrar, accounts, gateway, purge);
+    return new SipGateway(system, sip, media, registrar, accounts, gateway, purge, reload);
   }
+
+  static final Duration SOUND_FILE_RELOAD = Duration.ofSeconds(3);
 
   public int port() {
     return sip.port();
@@ -106,6 +117,7 @@ public final class SipGateway implements AutoCloseable {
   @Override
   public void close() {
     purge.cancel();
+    if (reload != null) reload.cancel();
     sip.close();
     media.close();
   }

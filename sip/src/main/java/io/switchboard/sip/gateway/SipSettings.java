@@ -29,7 +29,8 @@ public record SipSettings(
     List<String> queuePrompts,
     Duration announcePositionEvery,
     boolean announceEstimatedWait,
-    Duration voicemailMaxLength) {
+    Duration voicemailMaxLength,
+    java.nio.file.Path soundFiles) {
 
   /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
   public record Account(String user, String password, String agent) {}
@@ -91,12 +92,16 @@ public record SipSettings(
         c.getStringList("queue-prompts"),
         c.getDuration("announce-position-every"),
         c.getBoolean("announce-estimated-wait"),
-        c.getDuration("voicemail-max-length"));
+        c.getDuration("voicemail-max-length"),
+        // The uploads' directory (http's switchboard.sound-files): one setting for both.
+        root.hasPath("switchboard.sound-files.directory")
+            && !root.getString("switchboard.sound-files.directory").isBlank()
+            ? java.nio.file.Path.of(root.getString("switchboard.sound-files.directory")) : null);
   }
 
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, announceEstimatedWait, voicemailMaxLength);
+        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, announceEstimatedWait, voicemailMaxLength, soundFiles);
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.sip.media;
 
+import io.switchboard.core.soundfile.SoundFileAudio;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ public final class PromptLibrary {
       String resource = BUNDLED + name + ".wav";
       try (InputStream in = PromptLibrary.class.getResourceAsStream(resource)) {
         if (in == null) throw new IllegalStateException("bundled prompt " + resource + " is listed but missing");
-        library.prompts.put(name, new Entry(new Prompt(name, PromptAudio.read(resource, in)), null, null, -1));
+        library.prompts.put(name, new Entry(new Prompt(name, SoundFileAudio.read(resource, in)), null, null, -1));
       } catch (IOException ex) {
         throw new UncheckedIOException("cannot read bundled prompt " + resource, ex);
       }
@@ -90,7 +91,7 @@ public final class PromptLibrary {
    */
   public PromptLibrary with(String name, Path file) {
     checkName(name);
-    PromptAudio.checkExtension("prompt '" + name + "' (" + file + ")", file.getFileName().toString());
+    SoundFileAudio.checkExtension("prompt '" + name + "' (" + file + ")", file.getFileName().toString());
     prompts.put(name, load(name, file));
     return this;
   }
@@ -122,7 +123,7 @@ public final class PromptLibrary {
     if (e != null || directories.isEmpty() || !NAME.matcher(name).matches()) return e;
     // A hot prompt dropped into a directory after start: the newest directory wins.
     for (int i = directories.size() - 1; i >= 0; i--) {
-      for (String ext : PromptAudio.EXTENSIONS) {
+      for (String ext : SoundFileAudio.EXTENSIONS) {
         Path file = directories.get(i).resolve(name + "." + ext);
         if (!Files.isRegularFile(file)) continue;
         try {
@@ -147,12 +148,12 @@ public final class PromptLibrary {
     files.sort(null);
     for (Path file : files) {
       String fileName = file.getFileName().toString();
-      String ext = PromptAudio.extension(fileName);
+      String ext = SoundFileAudio.extension(fileName);
       if (ext.equals("gsm")) {
         log.warn("Skipping prompt {}: GSM 06.10 is not supported, convert it to .wav", file);
         continue;
       }
-      if (!PromptAudio.EXTENSIONS.contains(ext)) continue;
+      if (!SoundFileAudio.EXTENSIONS.contains(ext)) continue;
       String name = fileName.substring(0, fileName.length() - ext.length() - 1);
       if (!NAME.matcher(name).matches()) {
         log.warn("Skipping prompt {}: '{}' is not a usable prompt name", file, name);
@@ -182,7 +183,7 @@ public final class PromptLibrary {
       FileTime modified = Files.getLastModifiedTime(file);
       long size = Files.size(file);
       try (InputStream in = Files.newInputStream(file)) {
-        return new Entry(new Prompt(name, PromptAudio.read(what, in)), file, modified, size);
+        return new Entry(new Prompt(name, SoundFileAudio.read(what, in)), file, modified, size);
       }
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot read " + what, ex);

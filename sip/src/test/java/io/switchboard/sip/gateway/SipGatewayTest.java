@@ -62,9 +62,13 @@ class SipGatewayTest {
     dir = Files.createDirectories(Path.of("target/sipp", test.getTestMethod().orElseThrow().getName()));
   }
 
+  /** The gateway's sound-file directory (what REST uploads write). */
+  static Path soundFiles;
+
   static Config sipConfig(int port) {
     return ConfigFactory.parseMap(Map.of(
             "switchboard.sip.port", port,
+            "switchboard.sound-files.directory", soundFiles.toString(),
             "switchboard.sip.rtp-port-min", 40000,
             "switchboard.sip.rtp-port-max", 40998,
             "switchboard.sip.registrar.accounts", List.of(
@@ -81,6 +85,7 @@ class SipGatewayTest {
   @BeforeAll
   static void start() throws Exception {
     h = EngineHarness.start("sip-gateway", EngineHarness.inMemoryConfig());
+    soundFiles = Files.createTempDirectory("sound-files");
     sipPort = Sipp.freePort();
     gateway = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
         SipSettings.from(sipConfig(sipPort)), Clock.systemUTC(), v -> {
@@ -471,6 +476,49 @@ class SipGatewayTest {
       raw.send(RawSip.inDialog(invite, ok, "BYE", 2));
     }
     assertPassed(first, 30);
+  }
+
+  /** {@code seconds} of a {@code hz} tone as an 8 kHz 16-bit WAV file. */
+  static void toneFile(Path file, int hz, double seconds) throws Exception {
+    int n = (int) (seconds * 8000);
+    byte[] pcm = new byte[n * 2];
+    for (int i = 0; i < n; i++) {
+      short v = (short) (12000 * Math.sin(2 * Math.PI * hz * i / 8000.0));
+      pcm[2 * i] = (byte) v;
+      pcm[2 * i + 1] = (byte) (v >> 8);
+    }
+    var format = new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(
+        new java.io.ByteArrayInputStream(pcm), format, n), javax.sound.sampled.AudioFileFormat.Type.WAVE, tmp.toFile());
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Calls {@code number} and counts the frames of {@code prompt} heard within {@code millis}. */
+  int callAndCount(String number, String prompt, long millis) throws Exception {
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      RawSip.Answered call = raw.answered(number, RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      int heard = framesHeard(rtp, prompt, System.currentTimeMillis() + millis);
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "BYE", 2));
+      return heard;
+    }
+  }
+
+  @Test
+  void aQueuesHotPromptFromTheSoundFilesIsHeardFirstAndAReplacedFilePlaysWithoutARestart() throws Exception {
+    toneFile(soundFiles.resolve("outage.wav"), 500, 1.0);
+    queue("q-hot", "4635", QueueConfig.named("Hot prompt").withHotPrompt("outage"));
+    assertThat(callAndCount("4635", "outage", 1500)).as("frames of the hot prompt, first").isGreaterThan(25);
+    // Replaced by an upload: the next caller hears the new one.
+    toneFile(soundFiles.resolve("outage.wav"), 1000, 1.0);
+    Thread.sleep(SipGateway.SOUND_FILE_RELOAD.toMillis() * 2);
+    assertThat(gateway.prompts().get("outage").frames()).isEqualTo(50);
+    assertThat(callAndCount("4635", "outage", 1500)).as("frames of the new hot prompt").isGreaterThan(25);
+    // A queue naming a sound file that is not there plays its usual prompts.
+    queue("q-hot-missing", "4636", QueueConfig.named("Missing hot prompt").withHotPrompt("no-such-file"));
+    assertThat(callAndCount("4636", "welcome", gateway.prompts().get("welcome").length().toMillis() + 500))
+        .as("frames of the welcome").isGreaterThan(gateway.prompts().get("welcome").frames() / 2);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.switchboard.sip.media;
+package io.switchboard.core.soundfile;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -13,29 +13,33 @@ import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
- * Reads a prompt file (WAV or AU: PCM, µ-law or A-law, any rate and channel count) into 8 kHz mono
- * 16-bit samples with the JDK's javax.sound.sampled converters. Rate and channel conversion use the
+ * The sound-file rules of ACD-9, shared by the upload (http) and the player (the SIP gateway): reads
+ * a WAV or AU file (PCM, µ-law or A-law, any rate and channel count) into 8 kHz mono 16-bit
+ * samples with the JDK's javax.sound.sampled converters. Rate and channel conversion use the
  * JDK's windowed-sinc resampler (its default linear one lets speech above 4 kHz alias back into
  * the band).
  *
  * <p>Known gap: GSM 06.10 (.gsm files, or WAV files holding GSM) cannot be read, the JDK has no
  * decoder for it; such files are refused with a message that says how to convert them.
  */
-final class PromptAudio {
+public final class SoundFileAudio {
 
-  static final Set<String> EXTENSIONS = Set.of("wav", "au");
+  /** Telephone audio: what every file becomes. */
+  public static final int SAMPLE_RATE = 8000;
+
+  public static final Set<String> EXTENSIONS = Set.of("wav", "au");
   /** Longer prompts are refused: 30 minutes of hold music is already 14 MB in two laws. */
-  static final int MAX_SECONDS = 30 * 60;
+  public static final int MAX_SECONDS = 30 * 60;
 
   private static final Set<Encoding> READABLE = Set.of(Encoding.PCM_SIGNED, Encoding.PCM_UNSIGNED,
       Encoding.PCM_FLOAT, Encoding.ULAW, Encoding.ALAW);
-  private static final AudioFormat TARGET = new AudioFormat(Encoding.PCM_SIGNED, Codec.CLOCK_RATE, 16, 1, 2,
-      Codec.CLOCK_RATE, false, Map.of("interpolation", "sinc"));
+  private static final AudioFormat TARGET = new AudioFormat(Encoding.PCM_SIGNED, SAMPLE_RATE, 16, 1, 2,
+      SAMPLE_RATE, false, Map.of("interpolation", "sinc"));
 
-  private PromptAudio() {}
+  private SoundFileAudio() {}
 
   /** The extension of a file name, lower case, or "" when it has none. */
-  static String extension(String fileName) {
+  public static String extension(String fileName) {
     int dot = fileName.lastIndexOf('.');
     return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
@@ -45,7 +49,7 @@ final class PromptAudio {
    *
    * @throws IllegalArgumentException naming {@code what} and the reason
    */
-  static void checkExtension(String what, String fileName) {
+  public static void checkExtension(String what, String fileName) {
     String ext = extension(fileName);
     if (ext.equals("gsm"))
       throw new IllegalArgumentException(what + ": GSM 06.10 (.gsm) is not supported (the JDK has no GSM decoder);"
@@ -59,7 +63,7 @@ final class PromptAudio {
    *
    * @throws IllegalArgumentException naming {@code what} when the content is not usable audio
    */
-  static short[] read(String what, InputStream in) throws IOException {
+  public static short[] read(String what, InputStream in) throws IOException {
     AudioInputStream source;
     try {
       source = AudioSystem.getAudioInputStream(in.markSupported() ? in : new BufferedInputStream(in));
@@ -79,9 +83,9 @@ final class PromptAudio {
         throw new IllegalArgumentException(what + ": longer than " + MAX_SECONDS / 60 + " minutes");
       byte[] pcm;
       try (AudioInputStream converted = toTarget(what, s)) {
-        pcm = converted.readNBytes(MAX_SECONDS * Codec.CLOCK_RATE * 2 + 2);
+        pcm = converted.readNBytes(MAX_SECONDS * SAMPLE_RATE * 2 + 2);
       }
-      if (pcm.length > MAX_SECONDS * Codec.CLOCK_RATE * 2)
+      if (pcm.length > MAX_SECONDS * SAMPLE_RATE * 2)
         throw new IllegalArgumentException(what + ": longer than " + MAX_SECONDS / 60 + " minutes");
       short[] samples = new short[pcm.length / 2];
       for (int i = 0; i < samples.length; i++) samples[i] = (short) ((pcm[2 * i] & 0xFF) | (pcm[2 * i + 1] << 8));
@@ -110,7 +114,7 @@ final class PromptAudio {
   }
 
   private static boolean isTarget(AudioFormat f) {
-    return f.getSampleRate() == Codec.CLOCK_RATE && f.getChannels() == 1 && sameLayout(f, TARGET);
+    return f.getSampleRate() == SAMPLE_RATE && f.getChannels() == 1 && sameLayout(f, TARGET);
   }
 
   private static boolean sameLayout(AudioFormat f, AudioFormat linear) {
