@@ -418,6 +418,7 @@ function render() {
     setText($('#offer-company'), offer.companyName || offer.company || '');
     setText($('#offer-queue'), offer.queueName || offer.queue || '');
     setText($('#offer-dialled'), offer.dialledNumber || '');
+    customerNumber('offer', offer.customerNumber);
     const busy = view.pendingOffer === offer.offerId;
     $('#accept').disabled = busy || !canCommand;
     $('#decline').disabled = busy || !canCommand;
@@ -437,6 +438,7 @@ function render() {
     setText($('#call-queue'), call.queueName || call.queue || '');
     setText($('#call-answering-point'), call.answeringPointName || pop.answeringPointName || call.answeringPoint || '');
     setText($('#call-dialled'), call.dialledNumber || '');
+    customerNumber('call', call.customerNumber || pop.customerNumber);
     setText($('#call-waiting'), waited(call));
     setText($('#call-greeting'), pop.greeting || '');
     setText($('#screen-pop-details'), [pop.companyName, pop.answeringPointName].filter(Boolean).join(' · '));
@@ -457,6 +459,13 @@ function render() {
     document.title = status ? `${STATUS_LABELS[status] || status} — ${BASE_TITLE}` : BASE_TITLE;
   }
   tick();
+}
+
+/** The customer number the caller keyed in (ACD-10), shown only when there is one. */
+function customerNumber(panel, number) {
+  setText($(`#${panel}-customer-number`), number || '');
+  show($(`#${panel}-customer-number-label`), Boolean(number));
+  show($(`#${panel}-customer-number`), Boolean(number));
 }
 
 function waited(contact) {

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What is known of a call from its arrival on. {@code virtualStartAt} is set when it first
  * enters a queue and kept through overflows; {@code visited} lists the queues it has been in,
- * so overflow never loops.
+ * so overflow never loops. {@code customerNumber}: what the caller keyed in (ACD-10), if asked.
  */
 public record CallFacts(
     CallId callId,
@@ -22,13 +22,20 @@ public record CallFacts(
     CompanyId company,
     int priority,
     Instant virtualStartAt,
-    List<QueueId> visited)
+    List<QueueId> visited,
+    String customerNumber)
     implements CborSerializable {
+
+  public CallFacts(CallId callId, String dialledNumber, String callerNumber, Instant arrivedAt,
+      AnsweringPointId answeringPoint, CompanyId company, int priority, Instant virtualStartAt, List<QueueId> visited) {
+    this(callId, dialledNumber, callerNumber, arrivedAt, answeringPoint, company, priority, virtualStartAt, visited,
+        null);
+  }
 
   CallFacts queuedIn(QueueId queue, Instant virtualStart) {
     List<QueueId> v = new ArrayList<>(visited);
     if (!v.contains(queue)) v.add(queue);
     return new CallFacts(callId, dialledNumber, callerNumber, arrivedAt, answeringPoint, company, priority,
-        virtualStartAt == null ? virtualStart : virtualStartAt, List.copyOf(v));
+        virtualStartAt == null ? virtualStart : virtualStartAt, List.copyOf(v), customerNumber);
   }
 }

@@ -14,6 +14,7 @@ import io.switchboard.core.engine.Notification;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
 import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.CustomerNumberEntry;
 import io.switchboard.core.queue.LeaveReason;
 import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.OverflowTarget;
@@ -83,12 +84,18 @@ public final class CallSession
    * A call arrives for a dialled number (from the SIP gateway, or the engine API). {@code
    * menuChoice}: the key the caller pressed in its control queue's IVR menu, "" for none (no key
    * in time); null when the caller has not heard the menu yet: a queue with a menu then answers
-   * {@link MenuRequired} and writes nothing.
+   * {@link MenuRequired} and writes nothing. {@code customerNumber} likewise for a queue with
+   * customer-number entry: the digits keyed in, "" for none, null when not asked yet ({@link
+   * CustomerNumberRequired}).
    */
-  public record Arrive(String dialledNumber, String callerNumber, String menuChoice, ActorRef<Reply> replyTo)
-      implements Command {
+  public record Arrive(String dialledNumber, String callerNumber, String menuChoice, String customerNumber,
+      ActorRef<Reply> replyTo) implements Command {
     public Arrive(String dialledNumber, String callerNumber, ActorRef<Reply> replyTo) {
-      this(dialledNumber, callerNumber, null, replyTo);
+      this(dialledNumber, callerNumber, null, null, replyTo);
+    }
+
+    public Arrive(String dialledNumber, String callerNumber, String menuChoice, ActorRef<Reply> replyTo) {
+      this(dialledNumber, callerNumber, menuChoice, null, replyTo);
     }
   }
 
@@ -157,6 +164,12 @@ public final class CallSession
   public record MenuRequired(QueueId queue, Menu menu) implements Reply {}
 
   /**
+   * The routed queue asks callers for their customer number: collect it and arrive again with it
+   * (and the same menu key).
+   */
+  public record CustomerNumberRequired(QueueId queue, CustomerNumberEntry entry) implements Reply {}
+
+  /**
    * The dialled number rings a person's SIP account, not a queue (ACD-1): the SIP gateway
    * carries the call itself. Nothing is written; the session is not a queued call.
    */
@@ -188,11 +201,19 @@ public final class CallSession
 
   public record CallArrived(CallId callId, String dialledNumber, String callerNumber, Instant at) implements Event {}
 
-  /** {@code menuChoice}: the IVR key that chose {@code queue} ("" none, null no menu). */
+  /**
+   * {@code menuChoice}: the IVR key that chose {@code queue} ("" none, null no menu); {@code
+   * customerNumber}: what the caller keyed in ("" none, null not asked).
+   */
   public record CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority,
-      String menuChoice, Instant at) implements Event {
+      String menuChoice, Instant at, String customerNumber) implements Event {
     public CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority, Instant at) {
-      this(answeringPoint, company, queue, priority, null, at);
+      this(answeringPoint, company, queue, priority, null, at, null);
+    }
+
+    public CallRouted(AnsweringPointId answeringPoint, CompanyId company, QueueId queue, int priority,
+        String menuChoice, Instant at) {
+      this(answeringPoint, company, queue, priority, menuChoice, at, null);
     }
   }
 
@@ -293,27 +314,27 @@ public final class CallSession
   private record Routing(
       String dialledNumber, String callerNumber, Instant arrivedAt, ActorRef<Reply> replyTo,
       NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom, boolean enqueueing,
-      List<ActorRef<Reply>> hangups, String menuChoice, boolean menuDone) {
+      List<ActorRef<Reply>> hangups, String menuChoice, boolean menuDone, String customerNumber) {
 
     Routing with(NumberPlanEntry e) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom,
-          enqueueing, hangups, menuChoice, menuDone);
+          enqueueing, hangups, menuChoice, menuDone, customerNumber);
     }
 
     Routing with(Queue.Admission a) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, enqueueing,
-          hangups, menuChoice, menuDone);
+          hangups, menuChoice, menuDone, customerNumber);
     }
 
     Routing askingQueue() {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, admission, overflowFrom, true,
-          hangups, menuChoice, menuDone);
+          hangups, menuChoice, menuDone, customerNumber);
     }
 
     /** The menu was applied: routing goes on to {@code target} (or stays, when it is this queue). */
     Routing chose(QueueId target) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, target, null, overflowFrom, enqueueing,
-          hangups, menuChoice, true);
+          hangups, menuChoice, true, customerNumber);
     }
 
     boolean arrival() {
@@ -469,8 +490,11 @@ public final class CallSession
     if (c.menuChoice() != null && !c.menuChoice().isEmpty() && !c.menuChoice().matches("[0-9*#]"))
       return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("menuChoice",
           "menuChoice must be one key 0-9, * or #, or empty for none, got " + c.menuChoice())));
+    if (c.customerNumber() != null && !c.customerNumber().matches("[0-9]{0,20}"))
+      return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("customerNumber",
+          "customerNumber must be up to 20 digits, or empty for none, got " + c.customerNumber())));
     routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null, false,
-        new ArrayList<>(), c.menuChoice(), false);
+        new ArrayList<>(), c.menuChoice(), false, c.customerNumber());
     context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
         replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
     return Effect().noReply();
@@ -553,12 +577,26 @@ public final class CallSession
       routing = routing.with(r.admission());
       r = routing;
     }
+    CustomerNumberEntry entry = r.admission().customerNumberEntry();
+    if (opening.open() && r.arrival() && entry != null && (r.customerNumber() == null
+        || !entry.accepts(r.customerNumber()))) {
+      // Nothing is written: the caller keys in the number and arrives again with it.
+      routing = null;
+      r.hangups().forEach(h -> h.tell(new Refused(Refusal.notFound("call " + id + " was not written"))));
+      passivate.accept(context.getSelf());
+      if (r.customerNumber() != null)
+        return Effect().reply(r.replyTo(), new Refused(Refusal.invalid("customerNumber", "queue " + r.queue()
+            + " takes customer numbers of " + entry.minDigits() + "-" + entry.maxDigits() + " digits, got "
+            + r.customerNumber())));
+      return Effect().reply(r.replyTo(), new CustomerNumberRequired(r.queue(), entry));
+    }
     if (opening.open()) {
       routing = r.askingQueue();
       Routing asked = routing;
       ContactSummary contact = r.arrival()
           ? new ContactSummary(id, Channel.VOICE, r.queue(), r.dialledNumber(), r.callerNumber(),
-              r.entry().answeringPoint(), r.entry().company(), r.entry().priority(), null, null)
+              r.entry().answeringPoint(), r.entry().company(), r.entry().priority(), null, null,
+              emptyToNull(r.customerNumber()))
           : contactOf(((Queued) s).facts(), r.queue());
       context.ask(Queue.Reply.class, ctx.refs().queue(r.queue()), ctx.settings().askTimeout(),
           replyTo -> new Queue.Enqueue(contact, replyTo), (reply, failure) -> new EnqueueResolved(asked, reply, failure));
@@ -610,7 +648,7 @@ public final class CallSession
     if (r.arrival()) {
       events.add(new CallArrived(id, r.dialledNumber(), r.callerNumber(), r.arrivedAt()));
       events.add(new CallRouted(r.entry().answeringPoint(), r.entry().company(), r.queue(), r.entry().priority(),
-          r.menuChoice(), r.arrivedAt()));
+          r.menuChoice(), r.arrivedAt(), r.customerNumber()));
     } else {
       ((Queued) s).offers().forEach(o -> events.add(new CallOfferEnded(o.offerId(), o.agent(), OfferOutcome.WITHDRAWN, now)));
       events.add(new CallOverflowed(r.overflowFrom(), new OverflowTarget.ToQueue(r.queue()), now));
@@ -665,7 +703,11 @@ public final class CallSession
 
   private ContactSummary contactOf(CallFacts f, QueueId queue) {
     return new ContactSummary(id, Channel.VOICE, queue, f.dialledNumber(), f.callerNumber(), f.answeringPoint(),
-        f.company(), f.priority(), f.virtualStartAt(), null);
+        f.company(), f.priority(), f.virtualStartAt(), null, f.customerNumber());
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   // ------------------------------------------------ offers and answers
@@ -776,7 +818,7 @@ public final class CallSession
       return Effect().noReply();
     }
     routing = new Routing(s.facts().dialledNumber(), s.facts().callerNumber(), s.facts().arrivedAt(), null, null,
-        target, null, s.queue(), false, new ArrayList<>(), null, true);
+        target, null, s.queue(), false, new ArrayList<>(), null, true, s.facts().customerNumber());
     askAdmission(routing);
     return Effect().noReply();
   }
@@ -859,7 +901,8 @@ public final class CallSession
     if (event instanceof CallRouted e) {
       CallFacts f = ((Routed) state).facts();
       return new Routed(new CallFacts(f.callId(), f.dialledNumber(), f.callerNumber(), f.arrivedAt(),
-          e.answeringPoint(), e.company(), e.priority(), f.virtualStartAt(), f.visited()), e.queue());
+          e.answeringPoint(), e.company(), e.priority(), f.virtualStartAt(), f.visited(),
+          emptyToNull(e.customerNumber())), e.queue());
     }
     if (event instanceof CallQueued e) {
       Routed r = (Routed) state;
@@ -939,6 +982,6 @@ public final class CallSession
       ClosedAction closedAction, String prompt) {
     return new CallView(id, phase, f.dialledNumber(), f.callerNumber(), f.answeringPoint(), f.company(), queue,
         f.priority(), f.arrivedAt(), enqueuedAt, f.virtualStartAt(), ringing, agent, answeredAt, endedAt, endedBy,
-        outcome, closedAction, prompt);
+        outcome, closedAction, prompt, f.customerNumber());
   }
 }

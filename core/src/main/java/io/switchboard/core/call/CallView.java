@@ -29,5 +29,6 @@ public record CallView(
     EndedBy endedBy,
     CallOutcome outcome,
     ClosedAction closedAction,
-    String prompt)
+    String prompt,
+    String customerNumber)
     implements CborSerializable {}

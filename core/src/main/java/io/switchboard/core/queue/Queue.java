@@ -125,11 +125,14 @@ public final class Queue
 
   public record Refused(Refusal refusal) implements Reply {}
 
-  /** {@code menu}: the queue's IVR menu, when it is a control queue with one. */
-  public record Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction, Menu menu)
-      implements Reply {
+  /**
+   * {@code menu}: the queue's IVR menu, when it is a control queue with one; {@code
+   * customerNumberEntry}: when callers key in their customer number before they are queued.
+   */
+  public record Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction, Menu menu,
+      CustomerNumberEntry customerNumberEntry) implements Reply {
     public Admission(QueueId queueId, CalendarId calendarId, ClosedAction closedAction) {
-      this(queueId, calendarId, closedAction, null);
+      this(queueId, calendarId, closedAction, null, null);
     }
   }
 
@@ -355,7 +358,8 @@ public final class Queue
           return Effect().noReply();
         })
         .onCommand(GetAdmission.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Admission(id, s.config().calendarId(), s.config().closedAction(), s.config().menu())))
+            new Admission(id, s.config().calendarId(), s.config().closedAction(), s.config().menu(),
+                s.config().customerNumberEntry())))
         .onCommand(Enqueue.class, this::onEnqueue)
         .onCommand(Dequeue.class, this::onDequeue)
         .onCommand(MemberLogin.class, this::onMemberLogin)

@@ -26,7 +26,8 @@ public record QueueConfig(
     Duration tierDelay,
     WrapUpPolicy wrapUp,
     Menu menu,
-    String hotPrompt)
+    String hotPrompt,
+    CustomerNumberEntry customerNumberEntry)
     implements CborSerializable {
 
   private static final java.util.regex.Pattern PROMPT = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
@@ -72,58 +73,66 @@ public record QueueConfig(
       Duration shortAbandonThreshold, Duration offerTimeout, Boolean pauseOnMissedOffer, Duration tierDelay,
       WrapUpPolicy wrapUp) {
     this(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent, maxWait, overflow,
-        shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, null, null);
+        shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, null, null, null);
   }
 
   public static QueueConfig named(String name) {
-    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new QueueConfig(name, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 
   public QueueConfig withStrategy(Strategy s) {
     return new QueueConfig(name, s, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   public QueueConfig withCalendar(CalendarId c, ClosedAction closed) {
     return new QueueConfig(name, strategy, c, closed, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   public QueueConfig withMaxWait(Duration max, OverflowTarget target) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
+        max, target, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   public QueueConfig withOfferTimeout(Duration timeout, boolean pauseOnMiss) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp, menu, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, timeout, pauseOnMiss, tierDelay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   public QueueConfig withTierDelay(Duration delay) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp, menu, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, delay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   public QueueConfig withWrapUp(WrapUpPolicy policy) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy, menu, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, policy, menu, hotPrompt, customerNumberEntry);
   }
 
   /** This queue as a control queue with an IVR menu (null: none). */
   public QueueConfig withMenu(Menu m) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, m, hotPrompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, m, hotPrompt, customerNumberEntry);
   }
 
   /** A temporary announcement (an outage, a holiday) every new caller hears first; null: none. */
   public QueueConfig withHotPrompt(String prompt) {
     return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
-        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, prompt);
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, prompt, customerNumberEntry);
+  }
+
+  /** Callers key in their customer number before they are queued (null: not asked). */
+  public QueueConfig withCustomerNumberEntry(CustomerNumberEntry entry) {
+    return new QueueConfig(name, strategy, calendarId, closedAction, serviceLevelThreshold, serviceLevelTargetPercent,
+        maxWait, overflow, shortAbandonThreshold, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt,
+        entry);
   }
 
   public QueueConfig withServiceLevel(Duration threshold, int targetPercent, Duration shortAbandon) {
     return new QueueConfig(name, strategy, calendarId, closedAction, threshold, targetPercent,
-        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt);
+        maxWait, overflow, shortAbandon, offerTimeout, pauseOnMissedOffer, tierDelay, wrapUp, menu, hotPrompt, customerNumberEntry);
   }
 
   /** The prompts (sound files) this queue names: hot prompt, night messages, menu. */
@@ -134,6 +143,7 @@ public record QueueConfig(
     if (overflow instanceof OverflowTarget.Close c && c.action() instanceof ClosedAction.NightMessage n)
       names.add(n.prompt());
     if (menu != null && menu.prompt() != null) names.add(menu.prompt());
+    if (customerNumberEntry != null) names.add(customerNumberEntry.prompt());
     return names;
   }
 

@@ -482,8 +482,12 @@ public final class AdminApi extends SecuredRoutes {
 
   // ---------------------------------------------------------------- test calls
 
-  /** {@code menuChoice}: the key pressed in the control queue's IVR menu, if it has one (omitted: none). */
-  public record TestCall(String callId, String dialledNumber, String callerNumber, String menuChoice) {}
+  /**
+   * {@code menuChoice}: the key pressed in the control queue's IVR menu, if it has one (omitted:
+   * none); {@code customerNumber}: the digits keyed in where the queue asks for them (omitted: none).
+   */
+  public record TestCall(String callId, String dialledNumber, String callerNumber, String menuChoice,
+      String customerNumber) {}
 
   private Route testCalls(Principal p) {
     Route routes = concat(
@@ -495,7 +499,7 @@ public final class AdminApi extends SecuredRoutes {
           String id = c.callId() == null || c.callId().isBlank() ? "test-" + UUID.randomUUID() : c.callId();
           return parse(() -> new CallId(id), callId -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId),
               r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber() == null ? "anonymous" : c.callerNumber(),
-                  c.menuChoice() == null ? "" : c.menuChoice(), r)),
+                  c.menuChoice() == null ? "" : c.menuChoice(), c.customerNumber() == null ? "" : c.customerNumber(), r)),
               StatusCodes.CREATED));
         })))),
         path(PathMatchers.segment(), raw -> parse(() -> new CallId(raw), callId -> get(() -> scopedCall(p, callId, view -> ok(view))))),

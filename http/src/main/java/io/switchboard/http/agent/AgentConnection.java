@@ -429,6 +429,7 @@ public final class AgentConnection {
         .put("queueName", queueName(plan, s.queueId()))
         .put("dialledNumber", s.dialledNumber())
         .put("callerNumber", s.callerNumber())
+        .put("customerNumber", s.customerNumber())
         .put("company", s.company() == null ? null : s.company().value())
         .put("companyName", company)
         .put("answeringPoint", s.answeringPoint() == null ? null : s.answeringPoint().value())
@@ -440,7 +441,8 @@ public final class AgentConnection {
             + ". How may I help you?")
         .put("companyName", company)
         .put("answeringPointName", point)
-        .put("callerNumber", s.callerNumber());
+        .put("callerNumber", s.callerNumber())
+        .put("customerNumber", s.customerNumber());
     return n;
   }
 

@@ -60,7 +60,8 @@ public final class EngineApi extends ApiRoutes {
 
   // ---------------------------------------------------------------- request bodies
 
-  public record NewCall(String callId, String dialledNumber, String callerNumber, String menuChoice) {}
+  public record NewCall(String callId, String dialledNumber, String callerNumber, String menuChoice,
+      String customerNumber) {}
 
   public record LoginRequest(String loginId, List<String> groups, Boolean ready) {}
 
@@ -122,7 +123,7 @@ public final class EngineApi extends ApiRoutes {
           String id = c.callId() == null || c.callId().isBlank() ? UUID.randomUUID().toString() : c.callId();
           return withId(() -> new CallId(id), callId ->
               reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), r -> new CallSession.Arrive(c.dialledNumber(), c.callerNumber(),
-                  c.menuChoice() == null ? "" : c.menuChoice(), r)),
+                  c.menuChoice() == null ? "" : c.menuChoice(), c.customerNumber() == null ? "" : c.customerNumber(), r)),
                   StatusCodes.CREATED));
         }))),
         path(PathMatchers.segment(), id -> withId(() -> new CallId(id), callId ->

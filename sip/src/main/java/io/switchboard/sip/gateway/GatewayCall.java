@@ -14,6 +14,7 @@ import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
 import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.ClosedAction;
+import io.switchboard.core.queue.CustomerNumberEntry;
 import io.switchboard.core.queue.Menu;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.routing.Offer;
@@ -107,6 +108,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record MenuTimeout(int attempt) implements Command {}
 
+  private record NumberPromptDone() implements Command {}
+
+  private record NumberTimeout(int keys) implements Command {}
+
   private record Ignored() implements Command {}
 
   private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{2,20}");
@@ -117,6 +122,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     ARRIVING,
     /** Answered, hearing its control queue's IVR menu, choosing a key. */
     MENU,
+    /** Answered, keying in its customer number for the queue (ACD-10). */
+    CUSTOMER_NUMBER,
     /** Answered, in the queue, hearing prompts. */
     QUEUED,
     /** Bridged to an agent's phone (or answered by an agent without one). */
@@ -183,6 +190,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private SipAccountTarget account;
   private Menu menu;
   private int menuAttempt;
+  /** The menu key chosen (null: no menu yet), sent again with a customer number. */
+  private String menuChoice;
   /** What the engine told while the call was still arriving: replayed once it is queued. */
   private final List<Command> early = new java.util.ArrayList<>();
   private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
@@ -225,6 +234,14 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         })
         .onMessage(RecordingLimit.class, m -> onRecordingLimit())
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
+        .onMessage(NumberPromptDone.class, m -> {
+          if (phase == Phase.CUSTOMER_NUMBER && digits.isEmpty()) numberTimer();
+          return this;
+        })
+        .onMessage(NumberTimeout.class, m -> {
+          if (phase == Phase.CUSTOMER_NUMBER && m.keys() == digits.length()) numberEntered();
+          return this;
+        })
         .onMessage(Ignored.class, m -> this)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> onStopped())
         .build();
@@ -261,20 +278,25 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     }
     callerMedia.remote(mediaAddress(offered).orElseThrow(), callerCodec);
     callerMedia.onDtmf(d -> getContext().getSelf().tell(new Digit(d)));
-    arrive(null);
+    arrive(null, null);
     return this;
   }
 
-  /** Asks the engine to take the call; {@code menuChoice} as {@link CallSession.Arrive} has it. */
-  private void arrive(String menuChoice) {
+  /**
+   * Asks the engine to take the call; {@code menuChoice} and {@code customerNumber} as {@link
+   * CallSession.Arrive} has them.
+   */
+  private void arrive(String menuChoice, String customerNumber) {
     phase = Phase.ARRIVING;
     getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(),
-        replyTo -> new CallSession.Arrive(dialled, callerNumber, menuChoice, replyTo), Arrived::new);
+        replyTo -> new CallSession.Arrive(dialled, callerNumber, menuChoice, customerNumber, replyTo), Arrived::new);
   }
 
   private Behavior<Command> onArrived(Arrived m) {
     settleArrival();
     if (m.reply() instanceof CallSession.MenuRequired required && !callerGone) return startMenu(required.menu());
+    if (m.reply() instanceof CallSession.CustomerNumberRequired required && !callerGone)
+      return startCustomerNumber(required.entry());
     if (m.reply() instanceof CallSession.ToSipAccount to && !callerGone && !answered)
       return ringAccount(to.entry().account());
     if (callerGone) {
@@ -477,7 +499,47 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private void choose(String key) {
     timers.cancel("menu");
     callerMedia.stopPlaying();
-    arrive(key);
+    menuChoice = key;
+    arrive(key, null);
+  }
+
+  // ---------------------------------------------------------------- customer-number entry
+
+  private CustomerNumberEntry numberEntry;
+
+  private Behavior<Command> startCustomerNumber(CustomerNumberEntry entry) {
+    numberEntry = entry;
+    if (!answered) answerCaller();
+    phase = Phase.CUSTOMER_NUMBER;
+    digits.setLength(0);
+    String prompt = w.media().prompts().has(entry.prompt()) ? entry.prompt() : "enter-customer-number";
+    callerMedia.play(List.of(prompt), false, () -> getContext().getSelf().tell(new NumberPromptDone()));
+    return this;
+  }
+
+  private void numberTimer() {
+    timers.startSingleTimer("number", new NumberTimeout(digits.length()), numberEntry.timeout());
+  }
+
+  /** A key while entering: digits add (barge-in stops the prompt), '#' ends, '*' starts over. */
+  private void numberKey(char key) {
+    callerMedia.stopPlaying();
+    if (key == '#') {
+      numberEntered();
+      return;
+    }
+    if (key == '*') digits.setLength(0);
+    else if (Character.isDigit(key)) digits.append(key);
+    if (digits.length() >= numberEntry.maxDigits()) numberEntered();
+    else numberTimer();
+  }
+
+  /** What was keyed in goes to the engine; a number the queue does not take counts as none. */
+  private void numberEntered() {
+    timers.cancel("number");
+    String number = numberEntry.accepts(digits.toString()) ? digits.toString() : "";
+    digits.setLength(0);
+    arrive(menuChoice, number);
   }
 
   // ---------------------------------------------------------------- place in the queue
@@ -735,6 +797,13 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       hangupInEngine();
       return this;
     }
+    if (phase == Phase.CUSTOMER_NUMBER) {
+      // Likewise while keying in the number: counted, abandoned in its queue.
+      timers.cancel("number");
+      arrive(menuChoice, "");
+      hangupInEngine();
+      return this;
+    }
     if (phase == Phase.QUEUED || phase == Phase.CONNECTED) hangupInEngine();
     endAgentLegs();
     return finish();
@@ -766,7 +835,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- what the engine decided
 
   private Behavior<Command> onCallUpdate(CallView view) {
-    if (phase == Phase.ARRIVING || phase == Phase.MENU) {
+    if (phase == Phase.ARRIVING || phase == Phase.MENU || phase == Phase.CUSTOMER_NUMBER) {
       // The engine's news can overtake its answer to the arrival.
       early.add(new CallUpdate(view));
       return this;
@@ -832,7 +901,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private Behavior<Command> onAgentUpdate(AgentUpdate m) {
-    if (phase == Phase.ARRIVING || phase == Phase.MENU) {
+    if (phase == Phase.ARRIVING || phase == Phase.MENU || phase == Phase.CUSTOMER_NUMBER) {
       early.add(m);
       return this;
     }
@@ -1059,6 +1128,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> onDigit(char d) {
     getContext().getLog().debug("call {} DTMF {}", callId, d);
     if (phase == Phase.MENU) menuKey(d);
+    else if (phase == Phase.CUSTOMER_NUMBER) numberKey(d);
     else digits.append(d); // customer-number entry and surveys read these later
     return this;
   }

@@ -136,6 +136,37 @@ final class RawSip implements AutoCloseable {
     return packet;
   }
 
+  /**
+   * The RFC 4733 packets of one key press (payload type 101): a start, an update and the end sent
+   * three times, all with the press's {@code timestamp}; {@code seq} is the first sequence number.
+   */
+  static java.util.List<byte[]> keyPress(char key, int seq, int timestamp, int ssrc) {
+    int event = key == '*' ? 10 : key == '#' ? 11 : key - '0';
+    java.util.List<byte[]> packets = new java.util.ArrayList<>();
+    int[] durations = {160, 320, 480, 480, 480};
+    for (int i = 0; i < durations.length; i++) {
+      byte[] p = new byte[16];
+      p[0] = (byte) 0x80;
+      p[1] = (byte) ((i == 0 ? 0x80 : 0) | 101);
+      p[2] = (byte) ((seq + i) >> 8);
+      p[3] = (byte) (seq + i);
+      p[4] = (byte) (timestamp >> 24);
+      p[5] = (byte) (timestamp >> 16);
+      p[6] = (byte) (timestamp >> 8);
+      p[7] = (byte) timestamp;
+      p[8] = (byte) (ssrc >> 24);
+      p[9] = (byte) (ssrc >> 16);
+      p[10] = (byte) (ssrc >> 8);
+      p[11] = (byte) ssrc;
+      p[12] = (byte) event;
+      p[13] = (byte) ((i >= 2 ? 0x80 : 0) | 10);
+      p[14] = (byte) (durations[i] >> 8);
+      p[15] = (byte) durations[i];
+      packets.add(p);
+    }
+    return packets;
+  }
+
   static int status(String response) {
     return Integer.parseInt(response.substring(8, 11));
   }

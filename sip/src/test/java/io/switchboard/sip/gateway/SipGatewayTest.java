@@ -543,6 +543,48 @@ class SipGatewayTest {
     assertPassed(first, 30);
   }
 
+  @Test
+  void aCallerKeysInItsCustomerNumberByRfc4733AndTheAgentsOfferCarriesIt() throws Exception {
+    queue("q-custno", "4637", QueueConfig.named("Customer number").withCustomerNumberEntry(
+        new io.switchboard.core.queue.CustomerNumberEntry(null, 3, 8, Duration.ofSeconds(3))));
+    try (RawSip raw = new RawSip(sipPort); java.net.DatagramSocket rtp = new java.net.DatagramSocket(0,
+        java.net.InetAddress.getLoopbackAddress())) {
+      RawSip.Answered call = raw.answered("4637", RawSip.sdp(rtp.getLocalPort(), "0 101",
+          "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"));
+      assertThat(everSeen("4637", v -> true)).as("not written while the number is keyed in").isFalse();
+      Thread.sleep(800); // barge-in: keys while the prompt still plays
+      int seq = 1, ts = 8000;
+      for (char key : "421#".toCharArray()) {
+        for (byte[] p : RawSip.keyPress(key, seq, ts, 0x4733))
+          rtp.send(new java.net.DatagramPacket(p, p.length, java.net.InetAddress.getLoopbackAddress(), call.mediaPort()));
+        seq += 5;
+        ts += 1600;
+        Thread.sleep(120);
+      }
+      CallView queued = awaitCall("4637", v -> v.phase() == CallPhase.QUEUED);
+      assertThat(queued.customerNumber()).isEqualTo("421");
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "BYE", 2));
+    }
+    assertThat(awaitCall("4637", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.ABANDONED);
+  }
+
+  @Test
+  void noCustomerNumberWithinTheTimeoutQueuesTheCallWithoutOne() throws Exception {
+    queue("q-custno-none", "4638", QueueConfig.named("Customer number, none").withCustomerNumberEntry(
+        new io.switchboard.core.queue.CustomerNumberEntry(null, 3, 8, Duration.ofSeconds(1))));
+    try (RawSip raw = new RawSip(sipPort)) {
+      RawSip.Answered call = raw.answered("4638", RawSip.sdp(50020, "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      // One key by INFO, too few digits, then silence: queued without a number.
+      String body = "Signal=7\r\nDuration=160\r\n";
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "INFO", 2).replace("Content-Length: 0\r\n\r\n",
+          "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length() + "\r\n\r\n" + body));
+      CallView queued = awaitCall("4638", v -> v.phase() == CallPhase.QUEUED);
+      assertThat(queued.customerNumber()).isNull();
+      raw.send(RawSip.inDialog(call.invite(), call.ok(), "BYE", 3));
+    }
+    awaitCall("4638", v -> v.phase() == CallPhase.FINISHED);
+  }
+
   /** How long these prompts play, back to back, in milliseconds. */
   static long length(String... prompts) {
     long ms = 0;
