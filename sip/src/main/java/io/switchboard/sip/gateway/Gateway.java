@@ -160,7 +160,8 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
     }
     switch (method) {
       case Request.INVITE -> {
-        if (in.dialog() != null && in.dialog().getState() != null) {
+        // A To tag names a dialog, and none of ours has this Call-ID (RFC 3261 section 12.2.2).
+        if ((in.dialog() != null && in.dialog().getState() != null) || toTag(r) != null) {
           w.sip().reply(in.transaction(), r, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
           return;
         }
@@ -258,6 +259,11 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       else if (k instanceof CallId c) byCallId.remove(c, call);
       else if (k instanceof AgentId a) byAgent.remove(a, call);
     }
+  }
+
+  private static String toTag(Request r) {
+    javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) r.getHeader(javax.sip.header.ToHeader.NAME);
+    return to == null ? null : to.getTag();
   }
 
   static String callIdOf(javax.sip.message.Message m) {

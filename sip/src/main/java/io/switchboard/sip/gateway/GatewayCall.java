@@ -155,6 +155,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     LegState state = LegState.CALLING;
     boolean cancelled;
     boolean seenRinging;
+    /** The version of the last SDP we sent this phone (RFC 3264 section 8: one more for each new one). */
+    long sdpVersion = 1;
 
     AgentLeg(OfferId offerId, AgentId agent, String loginId) {
       this.offerId = offerId;
@@ -195,6 +197,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   /** What the engine told while the call was still arriving: replayed once it is queued. */
   private final List<Command> early = new java.util.ArrayList<>();
   private final long sdpSession = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2);
+  /** The version of the last SDP we sent the caller (RFC 3264 section 8: one more for each new one). */
+  private long callerSdpVersion = 1;
 
   private GatewayCall(ActorContext<Command> ctx, TimerScheduler<Command> timers, Gateway.Wiring w, CallId callId,
       String sipCallId) {
@@ -703,7 +707,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
         return reInvite(in, leg);
       }
       case Request.OPTIONS -> {
-        w.sip().reply(in.transaction(), r, Response.OK);
+        w.sip().reply(in.transaction(), r, Response.OK, resp -> {
+          for (var h : w.sip().allow()) resp.addHeader(h);
+        });
         return this;
       }
       default -> {
@@ -732,7 +738,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       // A re-INVITE without an offer (a session refresh): we offer what we have; the answer in
       // the ACK changes nothing we need.
       String offer = Sdp.offer(w.settings().publicHost(), media.localPort(), w.settings().codecs(), sdpSession,
-          System.currentTimeMillis() / 1000);
+          nextSdpVersion(leg));
       w.sip().reply(in.transaction(), r, Response.OK, resp -> {
         resp.addHeader(w.sip().contact(in.transport()));
         resp.setContent(offer.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
@@ -762,7 +768,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       media.remote(to.get(), codec.get());
     }
     String sdp = Sdp.answer(w.settings().publicHost(), media.localPort(), codec.get(), sdpSession,
-        System.currentTimeMillis() / 1000, Sdp.answerDirection(offered.direction()));
+        nextSdpVersion(leg), Sdp.answerDirection(offered.direction()));
     w.sip().reply(in.transaction(), r, Response.OK, resp -> {
       resp.addHeader(w.sip().contact(in.transport()));
       resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
@@ -779,6 +785,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       media.hold(held);
     }
     return this;
+  }
+
+  /** The version of a new SDP to the caller ({@code leg} null) or to an agent's phone. */
+  private long nextSdpVersion(AgentLeg leg) {
+    return leg == null ? ++callerSdpVersion : ++leg.sdpVersion;
   }
 
   /** The caller hung up (BYE, or CANCEL before the answer). */
@@ -815,7 +826,13 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
    */
   private Behavior<Command> onDialogEnded(DialogEnded m) {
     if (phase == Phase.DONE) return this;
-    if (m.dialog() == callerDialog || m.dialog().getCallId().getCallId().equals(sipCallId)) {
+    // Only the caller's own dialog: a request of another dialog with the call's Call-ID (a stray
+    // re-INVITE answered 481) makes the stack a dialog of its own, which it ends again at once.
+    Dialog d = m.dialog();
+    boolean callers = d == callerDialog
+        || callerDialog == null && d.getCallId().getCallId().equals(sipCallId)
+        || callerDialog != null && d.getDialogId() != null && d.getDialogId().equals(callerDialog.getDialogId());
+    if (callers) {
       getContext().getLog().info("call {}: the caller's dialog ended without a BYE", callId);
       return callerLeft();
     }

@@ -6,6 +6,10 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,6 +18,8 @@ final class RawSip implements AutoCloseable {
 
   final DatagramSocket socket;
   private final int gatewayPort;
+  /** Messages received while {@link #finalResponse(String, int)} looked for another: handed out first. */
+  private final ArrayDeque<String> kept = new ArrayDeque<>();
 
   RawSip(int gatewayPort) throws IOException {
     this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -34,6 +40,11 @@ final class RawSip implements AutoCloseable {
 
   /** The next message received within {@code millis}, if any. */
   Optional<String> receive(int millis) throws IOException {
+    if (!kept.isEmpty()) return Optional.of(kept.poll());
+    return receiveFromSocket(millis);
+  }
+
+  private Optional<String> receiveFromSocket(int millis) throws IOException {
     byte[] buf = new byte[65536];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
     socket.setSoTimeout(millis);
@@ -55,6 +66,35 @@ final class RawSip implements AutoCloseable {
       return m;
     }
     return Optional.empty();
+  }
+
+  /**
+   * The first final response to a {@code method} request within {@code millis}, by its CSeq:
+   * {@code method} is a method ("CANCEL") or a whole CSeq ("2 INVITE"). Other messages that
+   * arrive meanwhile are kept for {@link #receive}: a CANCEL's 200 and its INVITE's 487 may come
+   * in either order.
+   */
+  Optional<String> finalResponse(String method, int millis) throws IOException {
+    for (Iterator<String> it = kept.iterator(); it.hasNext(); ) {
+      String m = it.next();
+      if (isFinalResponseTo(m, method)) {
+        it.remove();
+        return Optional.of(m);
+      }
+    }
+    long end = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < end) {
+      Optional<String> m = receiveFromSocket((int) Math.max(1, end - System.currentTimeMillis()));
+      if (m.isEmpty()) return m;
+      if (isFinalResponseTo(m.get(), method)) return m;
+      kept.add(m.get());
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isFinalResponseTo(String message, String method) {
+    return message.startsWith("SIP/2.0 ") && !message.startsWith("SIP/2.0 1")
+        && header(message, "CSeq").map(c -> c.equals(method) || c.endsWith(" " + method)).orElse(false);
   }
 
   /** An INVITE to {@code number} with the given SDP body (null: no body). */
@@ -83,6 +123,14 @@ final class RawSip implements AutoCloseable {
    * confirmed: the 200's To (with its tag), a new branch, CSeq {@code cseq}.
    */
   static String inDialog(String invite, String ok, String method, int cseq) {
+    return inDialog(invite, ok, method, cseq, null);
+  }
+
+  /**
+   * {@link #inDialog(String, String, String, int)} with an SDP body (null: none): a re-INVITE
+   * (hold, resume), or the ACK that carries the answer to an offer in a 200.
+   */
+  static String inDialog(String invite, String ok, String method, int cseq, String sdp) {
     String to = header(ok, "To").orElseThrow();
     StringBuilder b = new StringBuilder();
     for (String line : invite.split("\r\n")) {
@@ -92,6 +140,65 @@ final class RawSip implements AutoCloseable {
       else if (line.startsWith("CSeq:")) b.append("CSeq: ").append(cseq).append(' ').append(method);
       else if (line.startsWith("Via:")) b.append(line, 0, line.indexOf(";branch=")).append(";branch=z9hG4bK")
           .append(UUID.randomUUID().toString().replace("-", ""));
+      else if (line.startsWith("Content-")) continue;
+      else b.append(line);
+      b.append("\r\n");
+    }
+    return withBody(b, sdp);
+  }
+
+  private static String withBody(StringBuilder headers, String sdp) {
+    if (sdp == null) return headers.append("Content-Length: 0\r\n\r\n").toString();
+    return headers.append("Content-Type: application/sdp\r\n")
+        .append("Content-Length: ").append(sdp.getBytes(StandardCharsets.ISO_8859_1).length).append("\r\n\r\n")
+        .append(sdp).toString();
+  }
+
+  /**
+   * The CANCEL of {@code invite} (RFC 3261 §9.1): the same Request-URI, Via (so the same branch),
+   * From, To (no tag), Call-ID and CSeq number, with method CANCEL.
+   */
+  static String cancel(String invite) {
+    return sameTransaction(invite, "CANCEL", null);
+  }
+
+  /**
+   * The ACK of a final non-2xx {@code response} to {@code invite} (RFC 3261 §17.1.1.3): part of
+   * the INVITE's transaction (its branch), with the response's To (and tag).
+   */
+  static String ackFailure(String invite, String response) {
+    return sameTransaction(invite, "ACK", header(response, "To").orElseThrow());
+  }
+
+  private static String sameTransaction(String invite, String method, String to) {
+    StringBuilder b = new StringBuilder();
+    for (String line : invite.split("\r\n")) {
+      if (line.isEmpty()) break;
+      String name = line.contains(":") ? line.substring(0, line.indexOf(':')).trim() : "";
+      if (line.startsWith("INVITE ")) b.append(method).append(line.substring(6));
+      else if (name.equalsIgnoreCase("CSeq")) b.append("CSeq: ").append(line.replaceAll("\\D*(\\d+).*", "$1"))
+          .append(' ').append(method);
+      else if (name.equalsIgnoreCase("To") && to != null) b.append("To: ").append(to);
+      else if (List.of("via", "from", "to", "call-id", "max-forwards").contains(name.toLowerCase(java.util.Locale.ROOT)))
+        b.append(line);
+      else continue;
+      b.append("\r\n");
+    }
+    return b.append("Content-Length: 0\r\n\r\n").toString();
+  }
+
+  /**
+   * A request of no call this client placed: {@code method} to {@code number} with a new Call-ID,
+   * branch and From tag, and {@code toTag} on the To (null: none; a tag makes it look like a
+   * request within a dialog the gateway never had).
+   */
+  String request(String method, String number, String toTag) {
+    StringBuilder b = new StringBuilder();
+    for (String line : invite(number, null).split("\r\n")) {
+      if (line.isEmpty()) break;
+      if (line.startsWith("INVITE ")) b.append(method).append(line.substring(6));
+      else if (line.startsWith("CSeq:")) b.append("CSeq: 1 ").append(method);
+      else if (line.startsWith("To:") && toTag != null) b.append(line).append(";tag=").append(toTag);
       else if (line.startsWith("Content-")) continue;
       else b.append(line);
       b.append("\r\n");
@@ -178,6 +285,18 @@ final class RawSip implements AutoCloseable {
         return Optional.of(line.substring(colon + 1).trim());
     }
     return Optional.empty();
+  }
+
+  /** Every value of every {@code name} header line, comma-separated values apart (e.g. Allow). */
+  static List<String> headerValues(String message, String name) {
+    List<String> values = new ArrayList<>();
+    for (String line : message.split("\r\n")) {
+      if (line.isEmpty()) break;
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name))
+        for (String v : line.substring(colon + 1).split(",")) if (!v.isBlank()) values.add(v.trim());
+    }
+    return values;
   }
 
   @Override
