@@ -63,7 +63,6 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       ActorRef<Topic.Command<Notification>> notifications, Registrar registrar, DigestAuthenticator auth,
       SipAccounts accounts, VoicemailDelivery voicemail) {
     return Behaviors.setup(ctx -> {
-      sip.deliverTo(e -> ctx.getSelf().tell(new Sip(e)));
       if (notifications != null)
         notifications.tell(Topic.subscribe(ctx.messageAdapter(Notification.class, Engine::new)));
       return Behaviors.<Command>withTimers(timers -> new Gateway(ctx, timers, new Wiring(settings, sip, media, engine, registrar, accounts, ctx.getSelf(), voicemail),

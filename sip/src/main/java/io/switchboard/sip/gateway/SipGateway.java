@@ -89,6 +89,9 @@ public final class SipGateway implements AutoCloseable {
     ActorRef<Gateway.Command> gateway = system.systemActorOf(
         Gateway.create(settings, sip, media, engine, notifications, registrar, auth, accounts, voicemail),
         "sip-gateway-" + settings.port(), Props.empty());
+    // Set here, not in the router's setup: a request that comes before the actor has started
+    // waits in its mailbox instead of being dropped.
+    sip.deliverTo(e -> gateway.tell(new Gateway.Sip(e)));
     return new SipGateway(system, sip, media, registrar, accounts, gateway, purge, reload);
   }
 
