@@ -91,8 +91,13 @@ public final class Node implements AutoCloseable {
 
       SipGateway sip = null;
       if (config.getBoolean("switchboard.sip.enabled")) {
+        SmtpVoicemailDelivery voicemail = new SmtpVoicemailDelivery(system, engine.context().settings().timeZone());
+        // Voicemail a mail server did not take (or a node stopped before sending) is sent again.
+        system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(10),
+            config.getDuration("switchboard.voicemail.resend-every"), voicemail::resendSpooled,
+            system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
         SipGateway gateway = SipGateway.start(system, engine.context(), engine.notifications(),
-            SipSettings.from(config), clock, new SmtpVoicemailDelivery(system, engine.context().settings().timeZone()));
+            SipSettings.from(config), clock, voicemail);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "sip-gateway", () -> {
           gateway.close();
           return CompletableFuture.completedFuture(Done.getInstance());

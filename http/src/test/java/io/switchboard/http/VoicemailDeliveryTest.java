@@ -102,4 +102,30 @@ class VoicemailDeliveryTest {
     assertThat(spool.resolve("voicemail-vm-3.wav")).exists();
     assertThat(Files.readAllBytes(spool.resolve("voicemail-vm-4.wav"))).isEqualTo(voicemail("vm-4", "sales").wav());
   }
+
+  @Test
+  void whatTheServerDidNotTakeIsSentAgainLaterAndThenLeavesTheSpool() throws Exception {
+    int closedPort;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Voicemail v = voicemail("vm-5", "sales");
+    assertThatThrownBy(() -> delivery(closedPort).deliver(v).toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class);
+    assertThat(delivery(closedPort).resendSpooled()).as("the server is still down").isZero();
+    assertThat(spool.resolve("voicemail-vm-5.wav")).exists();
+    // The server is up again (a node restarted on the same spool would do the same).
+    assertThat(delivery(smtp.getSmtp().getPort()).resendSpooled()).isEqualTo(1);
+    MimeMessage[] got = smtp.getReceivedMessages();
+    assertThat(got).hasSize(1);
+    assertThat(got[0].getSubject()).isEqualTo("Voicemail from 0701234567 to +4685550100");
+    assertThat(((String) ((MimeMultipart) got[0].getContent()).getBodyPart(0).getContent())).contains("12 s");
+    try (InputStream in = ((MimeMultipart) got[0].getContent()).getBodyPart(1).getInputStream()) {
+      assertThat(in.readAllBytes()).isEqualTo(v.wav());
+    }
+    try (var files = Files.list(spool)) {
+      assertThat(files).as("sent: nothing left in the spool").isEmpty();
+    }
+    assertThat(delivery(smtp.getSmtp().getPort()).resendSpooled()).as("nothing is sent twice").isZero();
+  }
 }

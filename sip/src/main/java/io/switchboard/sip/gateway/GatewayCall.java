@@ -102,6 +102,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record NoAck() implements Command {}
 
+  private record RtpCheck() implements Command {}
+
   private record RecordingLimit() implements Command {}
 
   private record PositionKnown(Queue.Reply reply, boolean first) implements Command {}
@@ -237,6 +239,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
           return callerLeft();
         })
         .onMessage(RecordingLimit.class, m -> onRecordingLimit())
+        .onMessage(RtpCheck.class, m -> onRtpCheck())
         .onMessage(MenuTimeout.class, this::onMenuTimeout)
         .onMessage(NumberPromptDone.class, m -> {
           if (phase == Phase.CUSTOMER_NUMBER && digits.isEmpty()) numberTimer();
@@ -671,6 +674,34 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     // The stack resends the 200 for 64·T1 (32 s); a caller that never ACKs is gone, whatever
     // the stack then tells us or not.
     if (answered) timers.startSingleTimer("ack", new NoAck(), Duration.ofSeconds(40));
+    Duration rtpTimeout = w.settings().rtpTimeout();
+    if (answered && !rtpTimeout.isZero()) {
+      rtpQuietSince = System.nanoTime();
+      timers.startTimerAtFixedRate("rtp", new RtpCheck(), rtpTimeout.dividedBy(4));
+    }
+  }
+
+  private long rtpSeen = -1;
+  private long rtpQuietSince;
+
+  /**
+   * An answered caller whose RTP stopped for {@code rtp-timeout} (not holding the call) is gone
+   * without a BYE: it is hung up, and the engine told it left.
+   */
+  private Behavior<Command> onRtpCheck() {
+    if (phase == Phase.DONE || phase == Phase.CLOSING || callerGone) return this;
+    long received = callerMedia.packetsReceived();
+    if (received != rtpSeen || callerMedia.isHeld()) {
+      rtpSeen = received;
+      rtpQuietSince = System.nanoTime();
+      return this;
+    }
+    Duration quiet = Duration.ofNanos(System.nanoTime() - rtpQuietSince);
+    if (quiet.compareTo(w.settings().rtpTimeout()) < 0) return this;
+    getContext().getLog().info("call {}: no RTP from the caller for {} s; hanging up", callId, quiet.toSeconds());
+    boolean wasAnswered = answered && !callerGone;
+    if (wasAnswered) w.sip().sendInDialog(callerDialog, Request.BYE);
+    return callerLeft();
   }
 
   // ---------------------------------------------------------------- requests within dialogs

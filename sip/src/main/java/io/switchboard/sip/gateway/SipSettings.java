@@ -30,7 +30,8 @@ public record SipSettings(
     Duration announcePositionEvery,
     boolean announceEstimatedWait,
     Duration voicemailMaxLength,
-    java.nio.file.Path soundFiles) {
+    java.nio.file.Path soundFiles,
+    Duration rtpTimeout) {
 
   /** A SIP account from configuration: the phone of agent {@code agent} (may be empty). */
   public record Account(String user, String password, String agent) {}
@@ -59,6 +60,8 @@ public record SipSettings(
     if (queuePrompts.isEmpty()) throw new IllegalArgumentException("switchboard.sip.queue-prompts must not be empty");
     if (voicemailMaxLength.compareTo(Duration.ofSeconds(5)) < 0 || voicemailMaxLength.compareTo(Duration.ofMinutes(10)) > 0)
       throw new IllegalArgumentException("switchboard.sip.voicemail-max-length must be 5 s to 10 min, got " + voicemailMaxLength);
+    if (rtpTimeout.isNegative() || (!rtpTimeout.isZero() && rtpTimeout.compareTo(Duration.ofSeconds(2)) < 0))
+      throw new IllegalArgumentException("switchboard.sip.rtp-timeout must be 0 (off) or at least 2 s, got " + rtpTimeout);
     if (announcePositionEvery.isNegative())
       throw new IllegalArgumentException("switchboard.sip.announce-position-every must not be negative (0 = never)");
   }
@@ -96,12 +99,13 @@ public record SipSettings(
         // The uploads' directory (http's switchboard.sound-files): one setting for both.
         root.hasPath("switchboard.sound-files.directory")
             && !root.getString("switchboard.sound-files.directory").isBlank()
-            ? java.nio.file.Path.of(root.getString("switchboard.sound-files.directory")) : null);
+            ? java.nio.file.Path.of(root.getString("switchboard.sound-files.directory")) : null,
+        c.getDuration("rtp-timeout"));
   }
 
   public SipSettings withPort(int p) {
     return new SipSettings(host, publicHost, p, transports, rtpPortMin, rtpPortMax, codecs, maxCalls,
         maxPendingArrivals, retryAfter, agentRingTimeout, stackThreads, trunk, realm, nonceSecret, nonceLifetime,
-        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, announceEstimatedWait, voicemailMaxLength, soundFiles);
+        challengeAlgorithms, accounts, queuePrompts, announcePositionEvery, announceEstimatedWait, voicemailMaxLength, soundFiles, rtpTimeout);
   }
 }

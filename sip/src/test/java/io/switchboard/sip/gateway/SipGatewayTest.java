@@ -585,6 +585,42 @@ class SipGatewayTest {
     awaitCall("4638", v -> v.phase() == CallPhase.FINISHED);
   }
 
+  @Test
+  void aCallerWhoseRtpStopsWithoutAByeIsHungUpAndCountedAsLeaving() throws Exception {
+    int port = Sipp.freePort();
+    Config quiet = ConfigFactory.parseMap(Map.of("switchboard.sip.rtp-timeout", "2s",
+            "switchboard.sip.rtp-port-min", 42000, "switchboard.sip.rtp-port-max", 42998))
+        .withFallback(sipConfig(port));
+    queue("q-rtp-timeout", "4639", QueueConfig.named("RTP timeout"));
+    try (SipGateway gw = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
+        SipSettings.from(quiet), Clock.systemUTC()); RawSip raw = new RawSip(port);
+        java.net.DatagramSocket rtp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      RawSip.Answered call = raw.answered("4639", RawSip.sdp(rtp.getLocalPort(), "0", "a=rtpmap:0 PCMU/8000\r\n"));
+      // 4 s of RTP, twice the timeout: the caller stays.
+      byte[] silence = new byte[160];
+      java.util.Arrays.fill(silence, (byte) 0xFF);
+      long talking = System.currentTimeMillis();
+      for (int i = 0; System.currentTimeMillis() - talking < 4000; i++) {
+        byte[] p = RawSip.rtp(i, 0x77, silence);
+        rtp.send(new java.net.DatagramPacket(p, p.length, java.net.InetAddress.getLoopbackAddress(), call.mediaPort()));
+        Thread.sleep(20);
+      }
+      assertThat(awaitCall("4639", v -> true).phase()).as("still waiting while RTP comes").isEqualTo(CallPhase.QUEUED);
+      // Then nothing: the gateway sends BYE within the timeout and a check, and the caller left.
+      long stopped = System.currentTimeMillis();
+      String bye = null;
+      while (bye == null && System.currentTimeMillis() - stopped < 6000) {
+        var m = raw.receive(500);
+        if (m.isPresent() && m.get().startsWith("BYE ")) bye = m.get();
+      }
+      assertThat(bye).as("the gateway's BYE").isNotNull();
+      assertThat(System.currentTimeMillis() - stopped).isGreaterThanOrEqualTo(1500);
+      assertThat(awaitCall("4639", v -> v.phase() == CallPhase.FINISHED).outcome()).isEqualTo(CallOutcome.ABANDONED);
+      h.await(() -> gw.counts().toCompletableFuture().join(), c -> c.calls() == 0 && c.mediaLegs() == 0,
+          "the gateway to let the call go");
+    }
+  }
+
   /** How long these prompts play, back to back, in milliseconds. */
   static long length(String... prompts) {
     long ms = 0;
