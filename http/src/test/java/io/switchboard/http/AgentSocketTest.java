@@ -161,6 +161,23 @@ class AgentSocketTest {
     assertThat(me.get("handledToday").asInt()).isEqualTo(2);
     assertThat(f.expect(200, admin, "GET", "/test-calls/ws-2", null).get("outcome").asText()).isEqualTo("COMPLETED");
 
+    // A blind transfer to another queue: the talk ends (q-plain: no wrap-up) and the caller comes
+    // back as a new call in q-wrap, here offered to the same agent.
+    String call3 = testCall("ws-3", "0811001");
+    JsonNode offer3 = s.await("offer", n -> n.at("/contact/callId").asText().equals(call3), WAIT);
+    command(s, frame("accept", "offerId", offer3.at("/contact/offerId").asText(), "ref", "a3"), "a3", "BUSY");
+    s.send("{\"type\":\"transfer\",\"ref\":\"t1\",\"callId\":\"" + call3
+        + "\",\"target\":{\"type\":\"queue\",\"queue\":\"q-wrap\"}}");
+    s.awaitAll(WAIT, isOk("t1"));
+    JsonNode moved = f.expect(200, admin, "GET", "/test-calls/ws-3", null);
+    assertThat(moved.get("endedBy").asText()).isEqualTo("TRANSFER");
+    String newCall = moved.get("transferCallId").asText();
+    JsonNode offer4 = s.await("offer", n -> n.at("/contact/callId").asText().equals(newCall), WAIT);
+    assertThat(offer4.at("/contact/queue").asText()).isEqualTo("q-wrap");
+    assertThat(offer4.at("/contact/callerNumber").asText()).isEqualTo("0701234567");
+    command(s, frame("decline", "offerId", offer4.at("/contact/offerId").asText(), "ref", "d4"), "d4", "READY");
+    f.expect(200, admin, "POST", "/test-calls/" + newCall + "/hangup", null);
+
     assertThat(command(s, frame("pause", "reason", "lunch", "ref", "p1"), "p1", "PAUSED").at("/agent/pauseReason").asText())
         .isEqualTo("lunch");
     command(s, frame("logout", "ref", "o1"), "o1", "LOGGED_OUT");
@@ -278,6 +295,12 @@ class AgentSocketTest {
     assertThat(error(s).get("field").asText()).isEqualTo("offerId");
     s.send("{\"type\":\"end\"}");
     assertThat(error(s).get("field").asText()).isEqualTo("callId");
+    s.send("{\"type\":\"transfer\",\"callId\":\"c1\",\"target\":{\"type\":\"queue\"}}");
+    assertThat(error(s).get("field").asText()).isEqualTo("target");
+    s.send("{\"type\":\"transfer\",\"callId\":\"c1\",\"target\":{\"type\":\"number\",\"number\":\"12-34\"}}");
+    JsonNode badNumber = error(s);
+    assertThat(badNumber.get("field").asText()).isEqualTo("target");
+    assertThat(badNumber.get("message").asText()).contains("target.number");
     s.send("{\"type\":\"pause\",\"reason\":\"\"}");
     assertThat(error(s).get("field").asText()).isEqualTo("reason");
     s.send("{\"type\":\"pause\",\"reason\":\"" + "x".repeat(41) + "\"}");

@@ -6,6 +6,7 @@ import io.switchboard.core.agent.AgentContact.Phase;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.call.EndedBy;
+import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.engine.EngineContext;
 import io.switchboard.core.engine.EngineSettings;
 import io.switchboard.core.engine.Notification;
@@ -98,6 +99,13 @@ public final class Agent
 
   /** The agent hangs up; {@code callId} may be null for "my current call". */
   public record EndCall(String loginId, CallId callId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  /**
+   * Sends the call the agent talks on (or {@code callId}) on, blind (ANS-4): the call's session
+   * agrees first, then the agent's talk ends as if it hung up (wrap-up starts).
+   */
+  public record Transfer(String loginId, CallId callId, TransferTarget target, ActorRef<Reply> replyTo)
+      implements UserCommand {}
 
   public record EndWrapUp(String loginId, ActorRef<Reply> replyTo) implements UserCommand {}
 
@@ -402,6 +410,8 @@ public final class Agent
         .onCommand(AcceptOffer.class, (s, c) -> checked(s, c, () -> onAccept(s, c)))
         .onCommand(DeclineOffer.class, (s, c) -> checked(s, c, () -> onDecline(s, c)))
         .onCommand(EndCall.class, (s, c) -> checked(s, c, () -> onEndCall(s, c)))
+        .onCommand(Transfer.class, (s, c) -> checked(s, c, () -> onTransfer(s, c)))
+        .onCommand(TransferAnswered.class, this::onTransferAnswered)
         .onCommand(EndWrapUp.class, (s, c) -> checked(s, c, () -> onEndWrapUp(s, c)))
         .onCommand(OfferContact.class, this::onOffer)
         .onCommand(NoOfferNow.class, this::onNoOfferNow)
@@ -433,6 +443,9 @@ public final class Agent
     return b.build();
   }
 
+  private record TransferAnswered(CallId callId, CallSession.Reply reply, Throwable failure, ActorRef<Reply> replyTo)
+      implements Command {}
+
   private interface Handler {
     ReplyEffect<Event, State> run();
   }
@@ -455,6 +468,7 @@ public final class Agent
     if (c instanceof AcceptOffer x) return x.loginId();
     if (c instanceof DeclineOffer x) return x.loginId();
     if (c instanceof EndCall x) return x.loginId();
+    if (c instanceof Transfer x) return x.loginId();
     if (c instanceof EndWrapUp x) return x.loginId();
     return null;
   }
@@ -707,6 +721,32 @@ public final class Agent
     return endTalk(s, busy.get(), EndedBy.AGENT, ctx.now(), c.replyTo());
   }
 
+  private ReplyEffect<Event, State> onTransfer(LoggedInState s, Transfer c) {
+    if (c.target() == null) return refuse(c.replyTo(), Refusal.invalid("target", "target is required"));
+    Optional<AgentContact> busy = s.contacts().stream()
+        .filter(x -> x.phase() == Phase.BUSY)
+        .filter(x -> c.callId() == null || x.offer().contact().callId().equals(c.callId()))
+        .findFirst();
+    if (busy.isEmpty())
+      return refuse(c.replyTo(), Refusal.conflict("agent " + id + " is not on a call to transfer"));
+    CallId call = busy.get().offer().contact().callId();
+    context.ask(CallSession.Reply.class, ctx.refs().call(call), ctx.settings().askTimeout(),
+        replyTo -> new CallSession.Transfer(id, c.target(), replyTo),
+        (reply, failure) -> new TransferAnswered(call, reply, failure, c.replyTo()));
+    return Effect().noReply();
+  }
+
+  /** The call agreed: the talk ends here; refused, the agent stays on the call. */
+  private ReplyEffect<Event, State> onTransferAnswered(LoggedInState s, TransferAnswered m) {
+    if (m.reply() instanceof CallSession.Refused r) return refuse(m.replyTo(), r.refusal());
+    if (!(m.reply() instanceof CallSession.Done))
+      return refuse(m.replyTo(), Refusal.conflict("call " + m.callId() + " did not answer in time; the transfer may "
+          + "still happen, look at the call"));
+    Optional<AgentContact> busy = s.contact(m.callId()).filter(x -> x.phase() == Phase.BUSY);
+    if (busy.isEmpty()) return Effect().reply(m.replyTo(), new Done(view(s)));
+    return endTalk(s, busy.get(), EndedBy.TRANSFER, ctx.now(), m.replyTo());
+  }
+
   private ReplyEffect<Event, State> onCallerHungUp(LoggedInState s, CallerHungUp c) {
     Optional<AgentContact> contact = s.contact(c.callId());
     // The session granted the answer and then the caller left, before this agent wrote that it
@@ -738,7 +778,11 @@ public final class Agent
             if (by == EndedBy.AGENT) ctx.refs().call(call).tell(new CallSession.TalkEnded(id, at));
             if (deadline != null) timers.startSingleTimer(new WrapUpTimeout(call), untilNow(deadline));
           }
-          changed(s, after, by == EndedBy.AGENT ? "call-ended" : "caller-hung-up");
+          changed(s, after, switch (by) {
+            case AGENT -> "call-ended";
+            case CALLER -> "caller-hung-up";
+            case TRANSFER -> "call-transferred";
+          });
         });
     return replyTo == null ? effect.thenNoReply() : effect.thenReply(replyTo, after -> new Done(view(after)));
   }

@@ -139,6 +139,15 @@ public final class CallSession
    */
   public record MaxWaitReached(QueueId queue, OverflowTarget overflow) implements Command {}
 
+  /** From the talking agent: send the call on (blind transfer, ANS-4); answered {@link Done} or refused. */
+  public record Transfer(AgentId agent, TransferTarget target, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A call an agent transferred to {@code queue}: a new call, arrived with the facts of {@code
+   * origin} (its caller, company and seniority), queued without number plan or menu.
+   */
+  public record ArriveByTransfer(CallFacts origin, QueueId queue, ActorRef<Reply> replyTo) implements Command {}
+
   /** Sent by sharding to passivate the session. */
   public record Stop() implements Command {}
 
@@ -151,6 +160,10 @@ public final class CallSession
   private record EnqueueResolved(Routing routing, Queue.Reply reply, Throwable failure) implements Command {}
 
   private record PassivateNow() implements Command {}
+
+  private record TransferChecked(Transfer request, Queue.Reply reply, Throwable failure) implements Command {}
+
+  private record TransferArrived(CallId newCall, QueueId queue, Reply reply, Throwable failure) implements Command {}
 
   // ---------------------------------------------------------------- replies
 
@@ -238,6 +251,9 @@ public final class CallSession
 
   public record CallEnded(AgentId agent, EndedBy by, Instant at) implements Event {}
 
+  /** Its agent sent it on ({@link EndedBy#TRANSFER}); {@code newCall}: what it became in a queue. */
+  public record CallTransferred(AgentId agent, TransferTarget target, CallId newCall, Instant at) implements Event {}
+
   public record CallCompleted(AgentId agent, Instant at) implements Event {}
 
   public enum ClosedCause {
@@ -314,27 +330,27 @@ public final class CallSession
   private record Routing(
       String dialledNumber, String callerNumber, Instant arrivedAt, ActorRef<Reply> replyTo,
       NumberPlanEntry entry, QueueId queue, Queue.Admission admission, QueueId overflowFrom, boolean enqueueing,
-      List<ActorRef<Reply>> hangups, String menuChoice, boolean menuDone, String customerNumber) {
+      List<ActorRef<Reply>> hangups, String menuChoice, boolean menuDone, String customerNumber, CallFacts origin) {
 
     Routing with(NumberPlanEntry e) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, e, e.queue(), admission, overflowFrom,
-          enqueueing, hangups, menuChoice, menuDone, customerNumber);
+          enqueueing, hangups, menuChoice, menuDone, customerNumber, origin);
     }
 
     Routing with(Queue.Admission a) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, a, overflowFrom, enqueueing,
-          hangups, menuChoice, menuDone, customerNumber);
+          hangups, menuChoice, menuDone, customerNumber, origin);
     }
 
     Routing askingQueue() {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, queue, admission, overflowFrom, true,
-          hangups, menuChoice, menuDone, customerNumber);
+          hangups, menuChoice, menuDone, customerNumber, origin);
     }
 
     /** The menu was applied: routing goes on to {@code target} (or stays, when it is this queue). */
     Routing chose(QueueId target) {
       return new Routing(dialledNumber, callerNumber, arrivedAt, replyTo, entry, target, null, overflowFrom, enqueueing,
-          hangups, menuChoice, true, customerNumber);
+          hangups, menuChoice, true, customerNumber, origin);
     }
 
     boolean arrival() {
@@ -399,6 +415,10 @@ public final class CallSession
         .onCommand(MaxWaitReached.class, (s, c) -> routing == null ? orphan(c.queue()) : Effect().noReply())
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
+        .onCommand(ArriveByTransfer.class, this::onArriveByTransfer)
+        .onCommand(Transfer.class, (s, c) -> notTalking(c))
+        .onCommand(TransferChecked.class, (s, c) -> notTalking(c.request()))
+        .onCommand(TransferArrived.class, (s, c) -> transferArrived(c))
         .onAnyCommand(c -> Effect().noReply());
     b.forStateType(Queued.class)
         .onCommand(Ringing.class, this::onRinging)
@@ -423,6 +443,8 @@ public final class CallSession
         .onCommand(TalkEnded.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
             : Effect().persist(new CallEnded(s.agent(), EndedBy.AGENT, c.at()))
                 .thenRun(this::changed).thenNoReply())
+        .onCommand(Transfer.class, this::onTransfer)
+        .onCommand(TransferChecked.class, this::onTransferChecked)
         .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
             : Effect().persist(List.of(new CallEnded(s.agent(), EndedBy.AGENT, c.at()), new CallCompleted(s.agent(), c.at())))
                 .thenRun(after -> completed(after, c.agent())).thenNoReply())
@@ -473,7 +495,79 @@ public final class CallSession
         .onCommand(CheckOffer.class, c -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, c -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
         .onAnyCommand(c -> Effect().noReply());
+    b.forAnyState()
+        .onCommand(Transfer.class, (s, c) -> notTalking(c))
+        .onCommand(TransferChecked.class, (s, c) -> notTalking(c.request()))
+        .onCommand(TransferArrived.class, (s, c) -> transferArrived(c))
+        .onCommand(ArriveByTransfer.class, (s, c) -> Effect().reply(c.replyTo(),
+            new Refused(Refusal.conflict("call " + id + " exists already"))));
     return b.build();
+  }
+
+  // ------------------------------------------------ transfer (ANS-4)
+
+  private ReplyEffect<Event, State> notTalking(Transfer c) {
+    return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " is not talking to agent "
+        + c.agent() + " now; only a talking call can be transferred")));
+  }
+
+  private ReplyEffect<Event, State> onTransfer(Talking s, Transfer c) {
+    if (!s.agent().equals(c.agent())) return notTalking(c);
+    if (c.target() instanceof TransferTarget.ToQueue q) {
+      // The queue must exist before the agent lets go of the caller.
+      context.ask(Queue.Reply.class, ctx.refs().queue(q.queue()), ctx.settings().askTimeout(), Queue.GetAdmission::new,
+          (reply, failure) -> new TransferChecked(c, reply, failure));
+      return Effect().noReply();
+    }
+    return transferred(s, c, null);
+  }
+
+  private ReplyEffect<Event, State> onTransferChecked(Talking s, TransferChecked m) {
+    Transfer c = m.request();
+    if (!s.agent().equals(c.agent())) return notTalking(c);
+    QueueId queue = ((TransferTarget.ToQueue) c.target()).queue();
+    if (!(m.reply() instanceof Queue.Admission))
+      return Effect().reply(c.replyTo(), new Refused(m.failure() != null
+          ? Refusal.conflict("queue " + queue + " did not answer in time; try again")
+          : Refusal.invalid("target.queue", "unknown queue " + queue)));
+    return transferred(s, c, new CallId(id.value() + "-t" + Long.toString(System.nanoTime() % 1_000_000_000L, 36)));
+  }
+
+  /** The talk ends here (the agent goes to wrap-up); a queue gets the caller as a new call. */
+  private ReplyEffect<Event, State> transferred(Talking s, Transfer c, CallId newCall) {
+    Instant now = ctx.now();
+    return Effect().persist(List.of(new CallEnded(s.agent(), EndedBy.TRANSFER, now),
+            new CallTransferred(s.agent(), c.target(), newCall, now)))
+        .thenRun((State after) -> {
+          if (c.target() instanceof TransferTarget.ToQueue q) {
+            CallFacts facts = ((WrappingUp) after).facts();
+            context.ask(Reply.class, ctx.refs().call(newCall), ctx.settings().askTimeout(),
+                replyTo -> new ArriveByTransfer(facts, q.queue(), replyTo),
+                (reply, failure) -> new TransferArrived(newCall, q.queue(), reply, failure));
+          }
+          changed(after);
+        })
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  /** The call the transfer made: only a failure is news (logged: the caller may be stranded). */
+  private ReplyEffect<Event, State> transferArrived(TransferArrived m) {
+    if (m.failure() != null || m.reply() instanceof Refused)
+      context.getLog().error("call {} transferred to queue {} as {} was not taken there: {}", id, m.queue(),
+          m.newCall(), m.failure() != null ? m.failure().toString() : ((Refused) m.reply()).refusal().message());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onArriveByTransfer(NoCall s, ArriveByTransfer c) {
+    if (routing != null)
+      return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " is already arriving")));
+    CallFacts o = c.origin();
+    NumberPlanEntry entry = new NumberPlanEntry(o.dialledNumber(), o.answeringPoint(), o.company(), c.queue(),
+        o.priority());
+    routing = new Routing(o.dialledNumber(), o.callerNumber(), ctx.now(), c.replyTo(), entry, c.queue(), null, null,
+        false, new ArrayList<>(), null, true, o.customerNumber() == null ? "" : o.customerNumber(), o);
+    askAdmission(routing);
+    return Effect().noReply();
   }
 
   // ------------------------------------------------ arrival and admission
@@ -494,7 +588,7 @@ public final class CallSession
       return Effect().reply(c.replyTo(), new Refused(Refusal.invalid("customerNumber",
           "customerNumber must be up to 20 digits, or empty for none, got " + c.customerNumber())));
     routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null, false,
-        new ArrayList<>(), c.menuChoice(), false, c.customerNumber());
+        new ArrayList<>(), c.menuChoice(), false, c.customerNumber(), null);
     context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
         replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
     return Effect().noReply();
@@ -578,7 +672,7 @@ public final class CallSession
       r = routing;
     }
     CustomerNumberEntry entry = r.admission().customerNumberEntry();
-    if (opening.open() && r.arrival() && entry != null && (r.customerNumber() == null
+    if (opening.open() && r.arrival() && r.origin() == null && entry != null && (r.customerNumber() == null
         || !entry.accepts(r.customerNumber()))) {
       // Nothing is written: the caller keys in the number and arrives again with it.
       routing = null;
@@ -595,8 +689,8 @@ public final class CallSession
       Routing asked = routing;
       ContactSummary contact = r.arrival()
           ? new ContactSummary(id, Channel.VOICE, r.queue(), r.dialledNumber(), r.callerNumber(),
-              r.entry().answeringPoint(), r.entry().company(), r.entry().priority(), null, null,
-              emptyToNull(r.customerNumber()))
+              r.entry().answeringPoint(), r.entry().company(), r.entry().priority(),
+              r.origin() != null ? r.origin().virtualStartAt() : null, null, emptyToNull(r.customerNumber()))
           : contactOf(((Queued) s).facts(), r.queue());
       context.ask(Queue.Reply.class, ctx.refs().queue(r.queue()), ctx.settings().askTimeout(),
           replyTo -> new Queue.Enqueue(contact, replyTo), (reply, failure) -> new EnqueueResolved(asked, reply, failure));
@@ -818,7 +912,7 @@ public final class CallSession
       return Effect().noReply();
     }
     routing = new Routing(s.facts().dialledNumber(), s.facts().callerNumber(), s.facts().arrivedAt(), null, null,
-        target, null, s.queue(), false, new ArrayList<>(), null, true, s.facts().customerNumber());
+        target, null, s.queue(), false, new ArrayList<>(), null, true, s.facts().customerNumber(), null);
     askAdmission(routing);
     return Effect().noReply();
   }
@@ -928,6 +1022,11 @@ public final class CallSession
       return new WrappingUp(t.facts(), t.queue(), t.enqueuedAt(), t.agent(), t.offerId(), t.answeredAt(), e.at(),
           e.by());
     }
+    if (event instanceof CallTransferred e) {
+      WrappingUp w = (WrappingUp) state;
+      return new WrappingUp(w.facts().transferred(e.target(), e.newCall()), w.queue(), w.enqueuedAt(), w.agent(),
+          w.offerId(), w.answeredAt(), w.endedAt(), w.endedBy());
+    }
     if (event instanceof CallCompleted e) {
       WrappingUp w = (WrappingUp) state;
       return new Finished(w.facts(), w.queue(), CallOutcome.COMPLETED, e.at(), w.agent(), w.offerId(),
@@ -982,6 +1081,6 @@ public final class CallSession
       ClosedAction closedAction, String prompt) {
     return new CallView(id, phase, f.dialledNumber(), f.callerNumber(), f.answeringPoint(), f.company(), queue,
         f.priority(), f.arrivedAt(), enqueuedAt, f.virtualStartAt(), ringing, agent, answeredAt, endedAt, endedBy,
-        outcome, closedAction, prompt, f.customerNumber());
+        outcome, closedAction, prompt, f.customerNumber(), f.transferredTo(), f.transferCallId());
   }
 }

@@ -30,5 +30,7 @@ public record CallView(
     CallOutcome outcome,
     ClosedAction closedAction,
     String prompt,
-    String customerNumber)
+    String customerNumber,
+    TransferTarget transferredTo,
+    CallId transferCallId)
     implements CborSerializable {}

@@ -3,5 +3,7 @@ package io.switchboard.core.call;
 /** Who ended the conversation. */
 public enum EndedBy {
   CALLER,
-  AGENT
+  AGENT,
+  /** The agent sent the call on (blind transfer): its part ended there. */
+  TRANSFER
 }

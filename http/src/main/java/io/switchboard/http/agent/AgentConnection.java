@@ -11,6 +11,7 @@ import io.switchboard.core.agent.AgentContact;
 import io.switchboard.core.agent.AgentView;
 import io.switchboard.core.agent.AnswerGroup;
 import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.queue.QueueId;
@@ -251,8 +252,13 @@ public final class AgentConnection {
           mineOnly(ref, type, r -> new Agent.EndCall(principal.loginId(), call, r));
         }
         case "wrapUpDone" -> mineOnly(ref, type, r -> new Agent.EndWrapUp(principal.loginId(), r));
+        case "transfer" -> {
+          CallId call = id(o, "callId", CallId::new);
+          TransferTarget target = target(o);
+          mineOnly(ref, type, r -> new Agent.Transfer(principal.loginId(), call, target, r));
+        }
         default -> error(ref, "unknown-type", "unknown frame type '" + type
-            + "'; known: login, ready, pause, logout, accept, decline, end, wrapUpDone, ping", "type");
+            + "'; known: login, ready, pause, logout, accept, decline, end, transfer, wrapUpDone, ping", "type");
       }
     } catch (BadField b) {
       error(ref, "bad-field", b.getMessage(), b.field);
@@ -266,6 +272,20 @@ public final class AgentConnection {
     BadField(String field, String message) {
       super(message);
       this.field = field;
+    }
+  }
+
+  /** {"type":"queue","queue":…} or {"type":"number","number":…}. */
+  private TransferTarget target(ObjectNode o) {
+    JsonNode t = o.get("target");
+    if (!(t instanceof ObjectNode))
+      throw new BadField("target", "target must be {\"type\":\"queue\",\"queue\":…} or {\"type\":\"number\",\"number\":…}");
+    try {
+      return deps.json().treeToValue(t, TransferTarget.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      Throwable c = e;
+      while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+      throw new BadField("target", "target: " + (c.getMessage() == null ? e.getMessage() : c.getMessage().split("\n")[0]));
     }
   }
 

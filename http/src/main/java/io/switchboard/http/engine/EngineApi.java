@@ -15,6 +15,7 @@ import io.switchboard.core.engine.Engine;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.numberplan.NumberPlanEntry;
+import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueConfig;
@@ -70,6 +71,8 @@ public final class EngineApi extends ApiRoutes {
   public record PauseRequest(String loginId, String reason) {}
 
   public record EndCallRequest(String loginId, String callId) {}
+
+  public record TransferRequest(String loginId, String callId, TransferTarget target) {}
 
   public record Named(String name) {}
 
@@ -151,6 +154,9 @@ public final class EngineApi extends ApiRoutes {
           path("end-call", () -> post(() -> body(EndCallRequest.class, e ->
               withId(() -> e.callId() == null ? null : new CallId(e.callId()), callId ->
                   agentReply(ask(agent, r -> new Agent.EndCall(e.loginId(), callId, r))))))),
+          path("transfer", () -> post(() -> body(TransferRequest.class, t ->
+              withId(() -> t.callId() == null ? null : new CallId(t.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.Transfer(t.loginId(), callId, t.target(), r))))))),
           path("wrap-up-done", () -> post(() -> body(LoginRef.class, l ->
               agentReply(ask(agent, r -> new Agent.EndWrapUp(l.loginId(), r)))))),
           path(PathMatchers.segment("offers").slash(PathMatchers.segment()).slash("accept"), offer ->
