@@ -112,6 +112,14 @@ const actions = {
     if (!call) return Promise.resolve({ ok: false });
     return command({ type: 'end', callId: call.callId }, 'End call');
   },
+  /** Blind transfer (ANS-4): digits are a phone number, anything else a queue's id. */
+  transfer(to) {
+    const call = contacts('BUSY')[0];
+    const value = (to || '').trim();
+    if (!call || !value) return Promise.resolve({ ok: false });
+    const target = /^\+?[0-9]{2,20}$/.test(value) ? { type: 'number', number: value } : { type: 'queue', queue: value };
+    return command({ type: 'transfer', callId: call.callId, target }, 'Transfer');
+  },
   wrapUpDone() {
     if (!contacts('WRAP_UP')[0] && !(view.agent && view.agent.status === 'WRAP_UP')) return Promise.resolve({ ok: false });
     return command({ type: 'wrapUpDone' }, 'Wrap-up done');
@@ -443,6 +451,7 @@ function render() {
     setText($('#call-greeting'), pop.greeting || '');
     setText($('#screen-pop-details'), [pop.companyName, pop.answeringPointName].filter(Boolean).join(' · '));
     $('#end-call').disabled = !canCommand;
+    $('#transfer-go').disabled = !canCommand;
   }
 
   const wrap = contacts('WRAP_UP')[0];
@@ -507,6 +516,11 @@ $('#logout').addEventListener('click', () => actions.logout());
 $('#accept').addEventListener('click', () => actions.accept());
 $('#decline').addEventListener('click', () => actions.decline());
 $('#end-call').addEventListener('click', () => actions.endCall());
+$('#transfer').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const r = await actions.transfer($('#transfer-to').value);
+  if (r.ok) $('#transfer-to').value = '';
+});
 $('#wrap-up-done').addEventListener('click', () => actions.wrapUpDone());
 $('#notice-dismiss').addEventListener('click', dismissNotice);
 $('#enable-sound').addEventListener('click', unlockAudio);

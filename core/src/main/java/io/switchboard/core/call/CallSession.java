@@ -941,7 +941,8 @@ public final class CallSession
   }
 
   private ReplyEffect<Event, State> unknownCall(ActorRef<Reply> replyTo) {
-    passivate.accept(context.getSelf());
+    // Not while a call is being routed here: its routing lives only in this incarnation.
+    if (routing == null) passivate.accept(context.getSelf());
     return Effect().reply(replyTo, new Refused(Refusal.notFound("unknown call " + id)));
   }
 

@@ -43,6 +43,9 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   /** From a call: SIP dialogs with this Call-ID are its own (its agent legs). */
   record OwnLeg(String sipCallId, ActorRef<GatewayCall.Command> call) implements Command {}
 
+  /** From a call: the engine's call {@code callId} is now this one's too (transferred to a queue). */
+  record OwnCall(CallId callId, ActorRef<GatewayCall.Command> call) implements Command {}
+
   /** From a call: routing is settled (the engine answered the arrival). */
   record ArrivalSettled(ActorRef<GatewayCall.Command> call) implements Command {}
 
@@ -99,6 +102,11 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
         .onMessage(OwnLeg.class, m -> {
           remember(m.call(), m.sipCallId());
           bySipCallId.put(m.sipCallId(), m.call());
+          return this;
+        })
+        .onMessage(OwnCall.class, m -> {
+          remember(m.call(), m.callId());
+          byCallId.put(m.callId(), m.call());
           return this;
         })
         .onMessage(ArrivalSettled.class, m -> {

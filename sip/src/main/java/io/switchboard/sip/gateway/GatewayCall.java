@@ -12,6 +12,7 @@ import io.switchboard.core.call.CallSession;
 import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
+import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.numberplan.SipAccountTarget;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.CustomerNumberEntry;
@@ -116,6 +117,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record Ignored() implements Command {}
 
+  private record FetchView() implements Command {}
+
   private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{2,20}");
   private static final Pattern CALLER = Pattern.compile("\\+?[0-9]{1,20}");
 
@@ -136,6 +139,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     VOICEMAIL,
     /** Not answered yet: the dialled number rings a person's SIP account (ACD-1). */
     RINGING_ACCOUNT,
+    /** Transferred by its agent to a number (ANS-4): on hold while the number rings. */
+    TRANSFERRING,
     DONE
   }
 
@@ -173,7 +178,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private final Gateway.Wiring w;
   private final TimerScheduler<Command> timers;
-  private final CallId callId;
+  /** The engine's call: a new one after a transfer to a queue. */
+  private CallId callId;
   private final String sipCallId;
   private final Map<OfferId, AgentLeg> legs = new LinkedHashMap<>();
   private Phase phase = Phase.ARRIVING;
@@ -192,6 +198,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private java.time.Instant invitedAt;
   /** Set when the dialled number rings a SIP account rather than enter a queue: no engine session. */
   private SipAccountTarget account;
+  /** No engine call stands behind this one (a SIP account's number, or after a transfer to a number). */
+  private boolean outsideEngine;
+  /** Transferred to a queue: the engine's call is a new one, whose first news may have passed us. */
+  private boolean transferredIn;
+  private final java.util.Set<OfferId> fetchedOffers = new java.util.HashSet<>();
   private Menu menu;
   private int menuAttempt;
   /** The menu key chosen (null: no menu yet), sent again with a customer number. */
@@ -250,6 +261,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
           return this;
         })
         .onMessage(Ignored.class, m -> this)
+        .onMessage(FetchView.class, m -> {
+          if (phase == Phase.QUEUED) fetchView();
+          return this;
+        })
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> onStopped())
         .build();
   }
@@ -373,6 +388,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   // ---------------------------------------------------------------- a number to a SIP account (ACD-1)
 
+  /** The leg called without an agent: a SIP account's phone, or a transfer's number. */
   private AgentLeg accountPhone;
 
   /**
@@ -381,30 +397,48 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
    */
   private Behavior<Command> ringAccount(SipAccountTarget target) {
     account = target;
+    outsideEngine = true;
     Optional<URI> phone = target(new AgentDevice.Account(target.user()));
     if (phone.isEmpty()) {
       getContext().getLog().info("call {}: SIP account {} is not registered", callId, target.user());
       return accountUnavailable();
     }
     phase = Phase.RINGING_ACCOUNT;
+    if (!placeDirectLeg(phone.get(), Duration.ofSeconds(target.forwardAfterSeconds()))) return accountUnavailable();
+    w.sip().reply(invite.transaction(), invite.request(), Response.RINGING);
+    return this;
+  }
+
+  /**
+   * Calls {@code target} for this caller, with no agent behind it (a SIP account's phone, a
+   * transfer's number); it rings at most {@code ring}. False when it could not even be called.
+   */
+  private boolean placeDirectLeg(URI target, Duration ring) {
     AgentLeg leg = new AgentLeg(OfferId.random(), null, null);
     legs.put(leg.offerId, leg);
     accountPhone = leg;
     try {
       leg.media = w.media().open();
       String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
-      leg.invite = w.sip().invite(phone.get(), callerNumber, null, sdp,
+      leg.invite = w.sip().invite(target, callerNumber, null, sdp,
           sipId -> w.gateway().tell(new Gateway.OwnLeg(sipId, getContext().getSelf())));
     } catch (Exception ex) {
-      getContext().getLog().warn("call {}: could not ring SIP account {} at {}: {}", callId, target.user(), phone.get(),
-          ex.toString());
+      getContext().getLog().warn("call {}: could not call {}: {}", callId, target, ex.toString());
       leg.state = LegState.ENDED;
       closeMedia(leg);
-      return accountUnavailable();
+      return false;
     }
-    w.sip().reply(invite.transaction(), invite.request(), Response.RINGING);
-    timers.startSingleTimer(leg.offerId, new RingTimeout(leg.offerId), Duration.ofSeconds(target.forwardAfterSeconds()));
-    return this;
+    timers.startSingleTimer(leg.offerId, new RingTimeout(leg.offerId), ring);
+    return true;
+  }
+
+  /** The phone or number called without an agent (busy, declined, silent): what now depends on why it was called. */
+  private Behavior<Command> directLegFailed() {
+    return phase == Phase.TRANSFERRING ? transferFailed() : accountUnavailable();
+  }
+
+  private boolean waitingForDirectLeg() {
+    return phase == Phase.RINGING_ACCOUNT || phase == Phase.TRANSFERRING;
   }
 
   /** The account's phone answered, refused, or gave no final answer. */
@@ -416,13 +450,13 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       leg.state = LegState.ENDED;
       closeMedia(leg);
       // Busy, declined, unreachable: forwarded at once, as when it does not answer.
-      return ours || phase != Phase.RINGING_ACCOUNT ? this : accountUnavailable();
+      return ours || !waitingForDirectLeg() ? this : directLegFailed();
     }
     w.sip().ack(e);
     boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
     if (again || leg.state != LegState.CALLING) return this;
     leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
-    if (leg.cancelled || phase != Phase.RINGING_ACCOUNT) {
+    if (leg.cancelled || !waitingForDirectLeg()) {
       // Answered as we moved on (the CANCEL crossed the 200): hang it up.
       leg.state = LegState.ENDED;
       w.sip().sendInDialog(leg.dialog, Request.BYE);
@@ -437,15 +471,15 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       leg.media.remote(mediaAddress(answer).orElseThrow(
           () -> new SdpProblem("the phone's SDP address is not an IP address")), n);
     } catch (SdpProblem ex) {
-      getContext().getLog().warn("call {}: SIP account {}'s phone answered with unusable SDP: {}", callId,
-          account.user(), ex.getMessage());
+      getContext().getLog().warn("call {}: {} answered with unusable SDP: {}", callId, leg.invite.getRequest()
+          .getRequestURI(), ex.getMessage());
       leg.state = LegState.ENDED;
       w.sip().sendInDialog(leg.dialog, Request.BYE);
       closeMedia(leg);
-      return accountUnavailable();
+      return directLegFailed();
     }
     leg.state = LegState.ANSWERED;
-    answerCaller();
+    if (!answered) answerCaller();
     if (!answered) {
       getContext().getLog().info("call {}: the answer could not reach the caller", callId);
       stopLeg(leg);
@@ -888,6 +922,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       early.add(new CallUpdate(view));
       return this;
     }
+    if (outsideEngine || !callId.equals(view.callId())) return this; // an engine call this one has left
     getContext().getLog().debug("call {} ({}): engine says {} agent {} ringing {}", callId, phase, view.phase(),
         view.agent(), view.ringing());
     if (phase == Phase.DONE || phase == Phase.ARRIVING) return this;
@@ -895,21 +930,29 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     for (OfferRecord o : view.ringing()) {
       AgentLeg leg = legs.get(o.offerId());
       if (leg != null) leg.seenRinging = true;
+      // A transferred-in call's offers may have been told before it was ours: ask the agent.
+      else if (transferredIn && phase == Phase.QUEUED && fetchedOffers.add(o.offerId()))
+        getContext().ask(Agent.Reply.class, w.engine().refs().agent(o.agent()), askTimeout(), Agent.GetState::new,
+            (reply, failure) -> reply instanceof Agent.Done d ? new AgentUpdate(o.agent(), d.view(), "fetched")
+                : new Ignored());
     }
     // Offers gone from the call (withdrawn, missed, declined, answered elsewhere): stop their phones.
     for (AgentLeg leg : List.copyOf(legs.values()))
       if (leg.state == LegState.CALLING && leg.seenRinging
           && view.ringing().stream().noneMatch(o -> o.offerId().equals(leg.offerId))
-          && !(view.phase() == CallPhase.TALKING && leg.agent.equals(view.agent())))
+          && !(view.phase() == CallPhase.TALKING && java.util.Objects.equals(leg.agent, view.agent())))
         stopLeg(leg);
     if (view.phase() == CallPhase.TALKING && connected == null && phase == Phase.QUEUED
-        && legs.values().stream().noneMatch(l -> l.agent.equals(view.agent()))) {
+        && legs.values().stream().noneMatch(l -> java.util.Objects.equals(l.agent, view.agent()))) {
       // Answered by an agent without a phone of ours: nothing for the caller to hear from us.
       phase = Phase.CONNECTED;
       callerMedia.stopPlaying();
     }
     if (view.phase() == CallPhase.FINISHED && view.closedAction() != null && phase == Phase.QUEUED)
       return closed(view);
+    if (view.endedBy() == EndedBy.TRANSFER && view.transferredTo() != null
+        && (phase == Phase.CONNECTED || phase == Phase.QUEUED))
+      return transferred(view);
     if ((view.phase() == CallPhase.WRAP_UP || view.phase() == CallPhase.FINISHED)
         && (phase == Phase.CONNECTED || phase == Phase.QUEUED)) {
       // Ended in the engine, not by anyone on our SIP legs: the agent on the desktop, or the
@@ -928,11 +971,63 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     return this;
   }
 
+  // ---------------------------------------------------------------- blind transfer (ANS-4)
+
+  /**
+   * The agent sent the caller on: its phone is hung up, the caller hears hold music, and is
+   * queued again as the engine's new call or connected to the number through the trunk.
+   */
+  private Behavior<Command> transferred(CallView view) {
+    endAgentLegs();
+    // The old call's phones are done with; a phone of the new call is a new leg.
+    legs.values().removeIf(l -> l.state == LegState.ENDED);
+    connected = null;
+    callerMedia.unbridge();
+    List<String> queued = w.settings().queuePrompts();
+    if (view.transferredTo() instanceof TransferTarget.ToQueue && view.transferCallId() != null) {
+      callId = view.transferCallId();
+      w.gateway().tell(new Gateway.OwnCall(callId, getContext().getSelf()));
+      lastView = null;
+      phase = Phase.QUEUED;
+      callerMedia.play(List.of(queued.get(queued.size() - 1)), true, null);
+      // The new call's first news (its queueing, an offer) may have gone out before the router
+      // knew it is ours: read it, a few times while it settles.
+      transferredIn = true;
+      fetchView();
+      timers.startSingleTimer("fetch-view-1", new FetchView(), Duration.ofMillis(300));
+      timers.startSingleTimer("fetch-view-2", new FetchView(), Duration.ofSeconds(1));
+      return this;
+    }
+    String number = ((TransferTarget.ToNumber) view.transferredTo()).number();
+    outsideEngine = true;
+    phase = Phase.TRANSFERRING;
+    callerMedia.play(List.of("hold-music"), true, null);
+    if (w.settings().trunk() == null || !placeDirectLeg(forwardUri(number), w.settings().agentRingTimeout())) {
+      getContext().getLog().warn("call {}: transfer to {} cannot be placed ({})", callId, number,
+          w.settings().trunk() == null ? "no trunk configured" : "the call could not be sent");
+      return transferFailed();
+    }
+    return this;
+  }
+
+  private void fetchView() {
+    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(), CallSession.GetState::new,
+        (reply, failure) -> reply instanceof CallSession.Done d && d.view() != null && d.view().callId().equals(callId)
+            ? new CallUpdate(d.view()) : new Ignored());
+  }
+
+  /** The number did not answer: the caller is told and hung up (a blind transfer's risk). */
+  private Behavior<Command> transferFailed() {
+    phase = Phase.CLOSING;
+    callerMedia.play(List.of("transfer-failed"), false, () -> getContext().getSelf().tell(new PromptFinished()));
+    return this;
+  }
+
   /** We rang this agent's phone, and no leg to it is ringing, answering or connected now. */
   private boolean agentPhoneGone(AgentId agent) {
     boolean rang = false;
     for (AgentLeg l : legs.values()) {
-      if (!l.agent.equals(agent)) continue;
+      if (!java.util.Objects.equals(l.agent, agent)) continue;
       rang = true;
       if (l.state != LegState.ENDED && !l.cancelled) return false;
     }
@@ -941,7 +1036,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   /** Ends a talk the engine granted: the agent hangs up (wrap-up starts), so does the caller's leg. */
   private void endTalk(AgentId agent) {
-    AgentLeg any = legs.values().stream().filter(l -> l.agent.equals(agent)).findFirst().orElse(null);
+    AgentLeg any = legs.values().stream().filter(l -> java.util.Objects.equals(l.agent, agent)).findFirst().orElse(null);
     if (any != null && any.loginId != null)
       w.engine().refs().agent(agent).tell(new Agent.EndCall(any.loginId, callId, ignore()));
     endAgentLegs();
@@ -949,6 +1044,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private Behavior<Command> onAgentUpdate(AgentUpdate m) {
+    if (outsideEngine) return this; // its agent let go of the caller (a transfer to a number)
     if (phase == Phase.ARRIVING || phase == Phase.MENU || phase == Phase.CUSTOMER_NUMBER) {
       early.add(m);
       return this;
@@ -958,7 +1054,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     Optional<AgentContact> mine = v.contacts().stream()
         .filter(c -> c.offer().contact().callId().equals(callId)).findFirst();
     AgentLeg existing = legs.values().stream()
-        .filter(l -> l.agent.equals(m.agent()) && l.state != LegState.ENDED && !l.cancelled).findFirst().orElse(null);
+        .filter(l -> java.util.Objects.equals(l.agent, m.agent()) && l.state != LegState.ENDED && !l.cancelled).findFirst().orElse(null);
     if (mine.isPresent() && mine.get().phase() == AgentContact.Phase.RESERVED && phase == Phase.QUEUED
         && existing == null && !legs.containsKey(mine.get().offer().offerId())) {
       if (v.config() != null && v.config().device() != null) ring(v, mine.get().offer());
@@ -1078,7 +1174,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       }
       leg.state = LegState.ANSWERED;
       timers.cancel(leg.offerId);
-      if (lastView != null && lastView.phase() == CallPhase.TALKING && leg.agent.equals(lastView.agent()))
+      if (lastView != null && lastView.phase() == CallPhase.TALKING && java.util.Objects.equals(leg.agent, lastView.agent()))
         return connect(leg); // the desktop accepted already
       getContext().ask(Agent.Reply.class, w.engine().refs().agent(leg.agent), askTimeout(),
           replyTo -> new Agent.AcceptOffer(leg.loginId, leg.offerId, replyTo),
@@ -1099,7 +1195,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (leg != null && leg.state == LegState.CALLING) {
       leg.state = LegState.ENDED;
       closeMedia(leg);
-      if (leg == accountPhone) return phase == Phase.RINGING_ACCOUNT && !leg.cancelled ? accountUnavailable() : this;
+      if (leg == accountPhone) return waitingForDirectLeg() && !leg.cancelled ? directLegFailed() : this;
       if (!leg.cancelled) decline(leg);
     }
     return this;
@@ -1109,7 +1205,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legs.get(m.offerId());
     if (leg != null && leg.state == LegState.CALLING) {
       stopLeg(leg);
-      if (leg == accountPhone) return phase == Phase.RINGING_ACCOUNT ? accountUnavailable() : this;
+      if (leg == accountPhone) return waitingForDirectLeg() ? directLegFailed() : this;
       decline(leg);
     }
     return this;
@@ -1167,7 +1263,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private void decline(AgentLeg leg) {
     if (leg.loginId == null) return;
     // Accepted on the desktop while the phone rang: nothing to decline; the agent ends the call there.
-    if (lastView != null && lastView.phase() == CallPhase.TALKING && leg.agent.equals(lastView.agent())) return;
+    if (lastView != null && lastView.phase() == CallPhase.TALKING && java.util.Objects.equals(leg.agent, lastView.agent())) return;
     w.engine().refs().agent(leg.agent).tell(new Agent.DeclineOffer(leg.loginId, leg.offerId, ignore()));
   }
 
@@ -1247,7 +1343,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private void hangupInEngine() {
-    if (account != null) return; // a call to a SIP account has no session in the engine
+    if (outsideEngine) return; // no session in the engine stands behind the caller
     getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(), CallSession.Hangup::new,
         (reply, failure) -> new Ignored());
   }

@@ -621,6 +621,66 @@ class SipGatewayTest {
     }
   }
 
+  // ---------------------------------------------------------------- blind transfer (ANS-4)
+
+  static void transfer(String agent, io.switchboard.core.call.TransferTarget target) {
+    EngineHarness.expect(h.agentAsk(agent, r -> new Agent.Transfer("login-" + agent, null, target, r)),
+        Agent.Done.class);
+  }
+
+  @Test
+  void anAgentTransfersTheCallerToAnotherQueueWhereAnotherPhoneTakesIt() throws Exception {
+    queue("q-tr-a", "4641", QueueConfig.named("Transfer from"));
+    h.queue("q-tr-b", QueueConfig.named("Transfer to"));
+    int phoneA = Sipp.freePort(), phoneB = Sipp.freePort();
+    phoneAgent("tr-a", "q-tr-a", "sip:agent@127.0.0.1:" + phoneA);
+    phoneAgent("tr-b", "q-tr-b", "sip:agent@127.0.0.1:" + phoneB);
+    Sipp a = phone("agent-phone", phoneA, 1);
+    Sipp b = phone("agent-phone", phoneB, 1);
+    Thread.sleep(300);
+    Sipp caller = caller("caller", "4641", 6000);
+    CallView talking = awaitCall("4641", v -> v.phase() == CallPhase.TALKING);
+    transfer("tr-a", new io.switchboard.core.call.TransferTarget.ToQueue(new QueueId("q-tr-b")));
+    assertPassed(a, 30); // hung up by the gateway when it let go of the caller
+    var newCall = h.call(talking.callId().value()).transferCallId();
+    CallView moved = awaitCall("4641", v -> v.callId().equals(newCall) && v.phase() == CallPhase.TALKING);
+    assertThat(moved.agent()).hasToString("tr-b");
+    assertPassed(caller, 30); // talked on with B, then hung up
+    assertPassed(b, 30); // rang, answered, got the caller's BYE through the gateway
+    assertThat(h.awaitCall(moved.callId().value(), v -> v.phase() != CallPhase.TALKING).endedBy())
+        .isEqualTo(EndedBy.CALLER);
+    assertThat(h.call(talking.callId().value()).endedBy()).isEqualTo(EndedBy.TRANSFER);
+  }
+
+  @Test
+  void anAgentTransfersTheCallerToANumberThroughTheTrunk() throws Exception {
+    int port = Sipp.freePort(), trunkPort = Sipp.freePort();
+    Config withTrunk = ConfigFactory.parseMap(Map.of("switchboard.sip.trunk", "sip:127.0.0.1:" + trunkPort,
+            "switchboard.sip.rtp-port-min", 43000, "switchboard.sip.rtp-port-max", 43998))
+        .withFallback(sipConfig(port));
+    queue("q-tr-number", "4642", QueueConfig.named("Transfer to a number"));
+    int phone = Sipp.freePort();
+    phoneAgent("tr-n", "q-tr-number", "sip:agent@127.0.0.1:" + phone);
+    try (SipGateway gw = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
+        SipSettings.from(withTrunk), Clock.systemUTC())) {
+      Sipp agentPhone = phone("agent-phone", phone, 1);
+      Sipp trunk = phone("agent-phone", trunkPort, 1);
+      Thread.sleep(300);
+      Sipp caller = Sipp.scenario("caller", dir).port(Sipp.freePort(), Sipp.freeMediaPort())
+          .arg("-s", "4642", "-m", "1", "-d", "6000").start("127.0.0.1:" + port);
+      CallView talking = awaitCall("4642", v -> v.phase() == CallPhase.TALKING);
+      transfer("tr-n", new io.switchboard.core.call.TransferTarget.ToNumber("4670999"));
+      assertPassed(agentPhone, 30); // the agent's phone hung up by the gateway
+      assertPassed(caller, 30); // talked on, through the trunk, then hung up
+      assertPassed(trunk, 30); // the number rang through the trunk, answered, got the BYE
+      CallView v = h.call(talking.callId().value());
+      assertThat(v.endedBy()).isEqualTo(EndedBy.TRANSFER);
+      assertThat(v.transferredTo()).isEqualTo(new io.switchboard.core.call.TransferTarget.ToNumber("4670999"));
+      h.await(() -> gw.counts().toCompletableFuture().join(), c -> c.calls() == 0 && c.mediaLegs() == 0,
+          "the trunk gateway to let the call go");
+    }
+  }
+
   /** How long these prompts play, back to back, in milliseconds. */
   static long length(String... prompts) {
     long ms = 0;

@@ -28,7 +28,7 @@ class PromptLibraryTest {
   static List<String> standardNames() {
     List<String> names = new ArrayList<>(List.of("welcome", "position-intro", "position-outro", "wait-intro",
         "wait-less-than-minute", "wait-more-than-ten-minutes", "hold-music", "closed", "goodbye", "menu-example", "invalid-choice", "voicemail",
-        "beep", "connecting", "enter-customer-number"));
+        "beep", "connecting", "enter-customer-number", "transfer-failed"));
     for (int i = 1; i <= 20; i++) names.add("position-" + i);
     for (int i = 1; i <= 10; i++) names.add("minutes-" + i);
     return names;
