@@ -145,6 +145,8 @@ final class CallStatistics {
       r.talkMs = at - r.answeredAt;
       r.holdMs = 0L;
       r.phase = "wrap-up";
+    } else if (event instanceof CallSession.CallTransferred e) {
+      tally.addBilling(r.answeringPoint, Intervals.day(e.at(), zone), "transferred_calls", 1);
     } else if (event instanceof CallSession.CallCompleted e) {
       r.completedAt = at;
       r.wrapUpMs = at - r.endedAt;

@@ -38,6 +38,7 @@ final class Recount {
   final Map<String, long[]> rows = new TreeMap<>();
   final Map<String, Long> pauses = new TreeMap<>();
   final Map<String, Long> billing = new TreeMap<>();
+  final Map<String, Long> transferred = new TreeMap<>();
   final List<Visit> visits = new ArrayList<>();
   final Map<String, String> outcomes = new HashMap<>();
   final Map<String, String> answeredBy = new HashMap<>();
@@ -114,6 +115,8 @@ final class Recount {
         }
       } else if (event instanceof CallSession.CallEnded e) {
         endedAt = e.at();
+      } else if (event instanceof CallSession.CallTransferred e) {
+        if (ap != null) transferred.merge(ap + "/" + LocalDate.ofInstant(e.at(), zone), 1L, Long::sum);
       } else if (event instanceof CallSession.CallCompleted e) {
         outcomes.put(callId, "completed");
         Handling hd = new Handling(answeredIn.queue(), answeredIn.company(), answeredIn.answeringPoint(), agent, e.at(),

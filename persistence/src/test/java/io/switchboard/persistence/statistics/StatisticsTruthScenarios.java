@@ -63,23 +63,26 @@ abstract class StatisticsTruthScenarios {
 
       Recount recount = recount(h);
       awaitCaughtUp(reader, projections);
-      assertThat(recount.outcomes).as("calls with an outcome").hasSize(day.calls());
+      // A transferred call goes on as a new call in its target queue: one more call each.
+      int calls = day.calls() + day.transfers();
+      assertThat(recount.outcomes).as("calls with an outcome").hasSize(calls);
       Map<String, Long> how = recount.visits.stream()
           .collect(Collectors.groupingBy(v -> String.valueOf(v.how()), TreeMap::new, Collectors.counting()));
-      System.out.println("truth test traffic: " + day.calls() + " calls, queue visits by outcome " + how
+      System.out.println("truth test traffic: " + day.calls() + " calls, " + day.transfers() + " transfers, queue visits by outcome " + how
           + ", call outcomes " + recount.outcomes.values().stream()
               .collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting()))
           + ", " + recount.rows.size() + " interval rows, " + recount.pauses.size() + " pause rows");
       // The day must exercise what it claims to, or the comparison proves little.
       assertThat(how).containsKeys("answered", "abandoned", "flow-out");
       assertThat(recount.pauses).isNotEmpty();
+      assertThat(day.transfers()).as("transfers in the day").isPositive();
 
       compareRows(reader, recount, dayStart, end);
       compareCallLog(reader, recount, dayStart, end);
       compareMetrics(reader, recount, dayStart, end);
 
       Map<String, List<List<Object>>> before = reader.dump();
-      assertThat(before.get("stat_call_log")).hasSize(day.calls());
+      assertThat(before.get("stat_call_log")).hasSize(calls);
       // Damage the read side first, so only a real replay can give the tables back.
       damage(readSide);
       assertThat(reader.dump()).isNotEqualTo(before);
@@ -159,6 +162,10 @@ abstract class StatisticsTruthScenarios {
     for (StatisticsReader.BillingRow b : reader.billing(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 12, 1), false))
       billing.put(b.answeringPoint() + "/" + b.periodStart(), b.answeredVoice());
     assertThat(billing).as("answered calls per answering point and day").isEqualTo(recount.billing);
+    Map<String, Long> transferred = new TreeMap<>();
+    for (StatisticsReader.BillingRow b : reader.billing(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 12, 1), false))
+      if (b.transferredCalls() > 0) transferred.put(b.answeringPoint() + "/" + b.periodStart(), b.transferredCalls());
+    assertThat(transferred).as("transferred calls per answering point and day").isEqualTo(recount.transferred);
     long monthTotal = reader.billing(null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 12, 1), true).stream()
         .mapToLong(StatisticsReader.BillingRow::answeredVoice).sum();
     assertThat(monthTotal).isEqualTo(recount.billing.values().stream().mapToLong(Long::longValue).sum());

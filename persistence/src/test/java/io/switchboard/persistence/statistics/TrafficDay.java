@@ -8,6 +8,7 @@ import io.switchboard.core.agent.AgentStatus;
 import io.switchboard.core.agent.AgentView;
 import io.switchboard.core.call.CallPhase;
 import io.switchboard.core.call.CallView;
+import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.queue.ClosedAction;
 import io.switchboard.core.queue.OverflowTarget;
 import io.switchboard.core.queue.QueueConfig;
@@ -36,6 +37,7 @@ final class TrafficDay {
   private final Random random;
   private final List<String> open = new ArrayList<>();
   private int calls;
+  private int transfers;
 
   TrafficDay(EngineHarness h, TestClock clock, long seed) {
     this.h = h;
@@ -105,6 +107,30 @@ final class TrafficDay {
     for (String a : AGENTS) h.agentAsk(a, r -> new Agent.Logout("login-" + a, r));
   }
 
+  /** A blind transfer to a queue: the caller becomes a new call there, followed like the others. */
+  private void transfer(String agent, AgentView v) {
+    AgentContact busy = v.contacts().stream().filter(c -> c.phase() == AgentContact.Phase.BUSY).findFirst().orElse(null);
+    if (busy == null) return;
+    String queue = List.of("sales", "support", "billing").get(random.nextInt(3));
+    var reply = h.agentAsk(agent, r -> new Agent.Transfer("login-" + agent, null,
+        new TransferTarget.ToQueue(new QueueId(queue)), r));
+    if (!(reply instanceof Agent.Done)) return;
+    transfers++;
+    var moved = h.call(busy.offer().contact().callId().value()).transferCallId();
+    h.await(() -> {
+      try {
+        return h.call(moved.value());
+      } catch (AssertionError notYet) {
+        return null;
+      }
+    }, x -> x != null, "the transferred call " + moved);
+    open.add(moved.value());
+  }
+
+  int transfers() {
+    return transfers;
+  }
+
   int calls() {
     return calls;
   }
@@ -141,6 +167,7 @@ final class TrafficDay {
         }
         case BUSY -> {
           if (roll < 40) h.agentAsk(a, r -> new Agent.EndCall(login, null, r));
+          else if (roll < 46) transfer(a, v);
         }
         case WRAP_UP -> {
           if (roll < 50) h.agentAsk(a, r -> new Agent.EndWrapUp(login, r));

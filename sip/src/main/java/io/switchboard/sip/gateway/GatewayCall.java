@@ -389,7 +389,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   // ---------------------------------------------------------------- a number to a SIP account (ACD-1)
 
   /** The leg called without an agent: a SIP account's phone, or a transfer's number. */
-  private AgentLeg accountPhone;
+  private AgentLeg directLeg;
 
   /**
    * Rings the phone registered for the account while the caller hears ringing (180); the caller
@@ -416,7 +416,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private boolean placeDirectLeg(URI target, Duration ring) {
     AgentLeg leg = new AgentLeg(OfferId.random(), null, null);
     legs.put(leg.offerId, leg);
-    accountPhone = leg;
+    directLeg = leg;
     try {
       leg.media = w.media().open();
       String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
@@ -441,8 +441,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     return phase == Phase.RINGING_ACCOUNT || phase == Phase.TRANSFERRING;
   }
 
-  /** The account's phone answered, refused, or gave no final answer. */
-  private Behavior<Command> onAccountPhone(ResponseEvent e, AgentLeg leg, int code) {
+  /** The direct leg (a SIP account's phone, a transfer's number) answered, refused, or gave no final answer. */
+  private Behavior<Command> onDirectLeg(ResponseEvent e, AgentLeg leg, int code) {
     if (code < 200) return this;
     if (code >= 300) {
       timers.cancel(leg.offerId);
@@ -1141,7 +1141,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legOfCallId(Gateway.callIdOf(resp));
     if (leg == null) return this;
     int code = resp.getStatusCode();
-    if (leg == accountPhone) return onAccountPhone(e, leg, code);
+    if (leg == directLeg) return onDirectLeg(e, leg, code);
     getContext().getLog().debug("call {}: agent {} phone answered {} (leg {}, phase {})", callId, leg.agent, code,
         leg.state, phase);
     if (code < 200) return this;
@@ -1195,7 +1195,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (leg != null && leg.state == LegState.CALLING) {
       leg.state = LegState.ENDED;
       closeMedia(leg);
-      if (leg == accountPhone) return waitingForDirectLeg() && !leg.cancelled ? directLegFailed() : this;
+      if (leg == directLeg) return waitingForDirectLeg() && !leg.cancelled ? directLegFailed() : this;
       if (!leg.cancelled) decline(leg);
     }
     return this;
@@ -1205,7 +1205,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legs.get(m.offerId());
     if (leg != null && leg.state == LegState.CALLING) {
       stopLeg(leg);
-      if (leg == accountPhone) return waitingForDirectLeg() ? directLegFailed() : this;
+      if (leg == directLeg) return waitingForDirectLeg() ? directLegFailed() : this;
       decline(leg);
     }
     return this;
