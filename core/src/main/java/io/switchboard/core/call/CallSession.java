@@ -530,7 +530,17 @@ public final class CallSession
       return Effect().reply(c.replyTo(), new Refused(m.failure() != null
           ? Refusal.conflict("queue " + queue + " did not answer in time; try again")
           : Refusal.invalid("target.queue", "unknown queue " + queue)));
-    return transferred(s, c, new CallId(id.value() + "-t" + Long.toString(System.nanoTime() % 1_000_000_000L, 36)));
+    return transferred(s, c, transferIdOf(id));
+  }
+
+  /**
+   * The id of the call a transfer to a queue makes: the first call's id and a fresh suffix (a
+   * call transferred again keeps its first id's root), within the 64 characters of an id.
+   */
+  static CallId transferIdOf(CallId call) {
+    String root = call.value().replaceFirst("-t[0-9a-z]{1,6}$", "");
+    String suffix = "-t" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    return new CallId(root.substring(0, Math.min(root.length(), 64 - suffix.length())) + suffix);
   }
 
   /** The talk ends here (the agent goes to wrap-up); a queue gets the caller as a new call. */

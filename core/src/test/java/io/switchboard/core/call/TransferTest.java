@@ -111,6 +111,18 @@ class TransferTest {
   }
 
   @Test
+  void aCallTransferredAgainAndAgainKeepsAValidIdOfItsFirstCall() {
+    CallId first = new CallId("c".repeat(64));
+    CallId id = first;
+    for (int i = 0; i < 10; i++) {
+      CallId next = CallSession.transferIdOf(id);
+      assertThat(next).isNotEqualTo(id);
+      assertThat(next.value()).hasSizeLessThanOrEqualTo(64).startsWith("c".repeat(50)).matches(".*-t[0-9a-z]{1,6}");
+      id = next;
+    }
+  }
+
+  @Test
   void onlyATalkingAgentTransfers() {
     int n = seq.incrementAndGet();
     h.agent("idle-" + n, "Idle", EngineHarness.group("second-" + (n - 1), 1));
