@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
 import org.apache.pekko.persistence.testkit.WriteEvents;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
@@ -78,12 +76,7 @@ class SipDialogTest {
     sipPort = Sipp.freePort();
     gateway = SipGateway.start(h.kit.system(), h.engine.context(), h.engine.notifications(),
         SipSettings.from(sipConfig(sipPort)), Clock.systemUTC());
-    var collector = h.kit.spawn(Behaviors.<Notification>receiveMessage(n -> {
-      seen.add(n);
-      return Behaviors.same();
-    }));
-    h.engine.notifications().tell(Topic.subscribe(collector));
-    Thread.sleep(300); // the subscription reaches the topic
+    GatewayTests.collectNotifications(h, seen);
   }
 
   @AfterAll
@@ -95,8 +88,7 @@ class SipDialogTest {
   @AfterEach
   void nothingLeaks() {
     journal.resetPolicy();
-    h.await(() -> gateway.counts().toCompletableFuture().join(),
-        c -> c.calls() == 0 && c.mediaLegs() == 0 && c.pendingArrivals() == 0, "the gateway to hold no call");
+    GatewayTests.awaitNothingHeld(h, gateway);
   }
 
   // ---------------------------------------------------------------- helpers

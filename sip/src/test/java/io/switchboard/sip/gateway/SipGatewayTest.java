@@ -33,8 +33,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,12 +90,7 @@ class SipGatewayTest {
           voicemails.add(v);
           return java.util.concurrent.CompletableFuture.completedFuture(null);
         });
-    var collector = h.kit.spawn(Behaviors.<Notification>receiveMessage(n -> {
-      seen.add(n);
-      return Behaviors.same();
-    }));
-    h.engine.notifications().tell(Topic.subscribe(collector));
-    Thread.sleep(300); // the subscription reaches the topic
+    GatewayTests.collectNotifications(h, seen);
   }
 
   @AfterAll
@@ -108,9 +101,7 @@ class SipGatewayTest {
 
   @AfterEach
   void nothingLeaks() {
-    // Every call of a test has ended: the gateway holds no call and no media port.
-    h.await(() -> gateway.counts().toCompletableFuture().join(),
-        c -> c.calls() == 0 && c.mediaLegs() == 0 && c.pendingArrivals() == 0, "the gateway to hold no call");
+    GatewayTests.awaitNothingHeld(h, gateway);
   }
 
   // ---------------------------------------------------------------- helpers
