@@ -1,8 +1,10 @@
 package io.switchboard.sip.gateway;
 
+import io.switchboard.core.call.CallView;
 import io.switchboard.core.engine.Notification;
 import io.switchboard.core.testkit.EngineHarness;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
@@ -25,5 +27,21 @@ final class GatewayTests {
   static void awaitNothingHeld(EngineHarness h, SipGateway gateway) {
     h.await(() -> gateway.counts().toCompletableFuture().join(),
         c -> c.calls() == 0 && c.mediaLegs() == 0 && c.pendingArrivals() == 0, "the gateway to hold no call");
+  }
+
+  /** The last view the engine published of the call to {@code dialled} that matches. */
+  static CallView awaitCall(EngineHarness h, List<Notification> seen, String dialled, Predicate<CallView> condition) {
+    return h.await(() -> seen.stream()
+            .filter(n -> n instanceof Notification.CallChanged c && c.view() != null
+                && c.view().dialledNumber().equals(dialled) && condition.test(c.view()))
+            .map(n -> ((Notification.CallChanged) n).view())
+            .reduce((a, b) -> b).orElse(null),
+        v -> v != null, "a call to " + dialled);
+  }
+
+  /** Whether the engine ever published a view of the call to {@code dialled} that matches. */
+  static boolean everSeen(List<Notification> seen, String dialled, Predicate<CallView> condition) {
+    return seen.stream().anyMatch(n -> n instanceof Notification.CallChanged c && c.view() != null
+        && c.view().dialledNumber().equals(dialled) && condition.test(c.view()));
   }
 }

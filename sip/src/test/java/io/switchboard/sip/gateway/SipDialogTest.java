@@ -98,19 +98,12 @@ class SipDialogTest {
     for (String n : numbers) h.numberPlan("ap-dialog", "co-dialog", n, id);
   }
 
-  /** The last view the engine published of the call to {@code dialled} that matches. */
   static CallView awaitCall(String dialled, Predicate<CallView> condition) {
-    return h.await(() -> seen.stream()
-            .filter(n -> n instanceof Notification.CallChanged c && c.view() != null
-                && c.view().dialledNumber().equals(dialled) && condition.test(c.view()))
-            .map(n -> ((Notification.CallChanged) n).view())
-            .reduce((a, b) -> b).orElse(null),
-        v -> v != null, "a call to " + dialled);
+    return GatewayTests.awaitCall(h, seen, dialled, condition);
   }
 
   static boolean everSeen(String dialled, Predicate<CallView> condition) {
-    return seen.stream().anyMatch(n -> n instanceof Notification.CallChanged c && c.view() != null
-        && c.view().dialledNumber().equals(dialled) && condition.test(c.view()));
+    return GatewayTests.everSeen(seen, dialled, condition);
   }
 
   static Gateway.Counts counts(SipGateway g) {
