@@ -6,6 +6,8 @@ import io.switchboard.core.calendar.Calendar;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.company.Company;
+import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
@@ -44,6 +46,7 @@ public final class Engine {
     Queue.init(system, ctx);
     Agent.init(system, ctx);
     CallSession.init(system, ctx);
+    Company.init(system, ctx);
     return new Engine(ctx, topic);
   }
 
@@ -84,6 +87,11 @@ public final class Engine {
     @Override
     public RecipientRef<Calendar.Command> calendar(CalendarId id) {
       return sharding.entityRefFor(Calendar.ENTITY_KEY, id.value());
+    }
+
+    @Override
+    public RecipientRef<Company.Command> company(CompanyId id) {
+      return sharding.entityRefFor(Company.ENTITY_KEY, id.value());
     }
   }
 }

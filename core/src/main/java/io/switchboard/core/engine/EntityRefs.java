@@ -6,6 +6,8 @@ import io.switchboard.core.calendar.Calendar;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.company.Company;
+import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.queue.Queue;
 import io.switchboard.core.queue.QueueId;
@@ -25,4 +27,6 @@ public interface EntityRefs {
   RecipientRef<NumberPlan.Command> numberPlan();
 
   RecipientRef<Calendar.Command> calendar(CalendarId id);
+
+  RecipientRef<Company.Command> company(CompanyId id);
 }

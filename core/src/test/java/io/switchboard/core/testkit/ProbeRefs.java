@@ -6,6 +6,8 @@ import io.switchboard.core.calendar.Calendar;
 import io.switchboard.core.calendar.CalendarId;
 import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.company.Company;
+import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.engine.EntityRefs;
 import io.switchboard.core.numberplan.NumberPlan;
 import io.switchboard.core.queue.Queue;
@@ -51,6 +53,15 @@ public final class ProbeRefs implements EntityRefs {
 
   public TestProbe<Calendar.Command> calendarProbe(CalendarId id) {
     return probe("calendar/" + id, Calendar.Command.class);
+  }
+
+  public TestProbe<Company.Command> companyProbe(CompanyId id) {
+    return probe("company/" + id, Company.Command.class);
+  }
+
+  @Override
+  public RecipientRef<Company.Command> company(CompanyId id) {
+    return companyProbe(id).ref();
   }
 
   @Override
