@@ -35,7 +35,7 @@ final class BootstrapAdmin {
     }
     String weak = PasswordHasher.weakness(password);
     if (weak != null) throw new IllegalArgumentException("SWITCHBOARD_ADMIN_PASSWORD: " + weak);
-    User admin = new User("admin", "Administrator", hasher.hash(password), Set.of(Role.ADMIN), Set.of(), null, 0, null, null);
+    User admin = new User("admin", "Administrator", hasher.hash(password), Set.of(Role.ADMIN), Set.of(), Set.of(), null, 0, null, null);
     AskPattern.<Users.Command, Users.Reply>ask(Users.ref(system), r -> new Users.CreateUser(admin, r), TIMEOUT,
         system.scheduler()).toCompletableFuture().get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     log.info("created the first admin user \"admin\"");

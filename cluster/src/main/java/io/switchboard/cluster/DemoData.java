@@ -155,7 +155,7 @@ final class DemoData {
 
   private void user(String username, String name, String hash, Set<Role> roles, AgentId agent) {
     Users.Reply reply = ask(Users.ref(system), (ActorRef<Users.Reply> r) ->
-        new Users.CreateUser(new User(username, name, hash, roles, Set.of(), agent, 0, null, null), r));
+        new Users.CreateUser(new User(username, name, hash, roles, Set.of(), Set.of(), agent, 0, null, null), r));
     if (reply instanceof Users.Refused refused) throw new IllegalStateException("demo data refused: " + refused.refusal().message());
   }
 

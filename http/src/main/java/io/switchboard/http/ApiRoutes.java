@@ -1,6 +1,8 @@
 package io.switchboard.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.core.Refusal;
 import io.switchboard.core.agent.Agent;
@@ -11,6 +13,7 @@ import io.switchboard.core.queue.Queue;
 import io.switchboard.core.user.Users;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -146,6 +149,65 @@ public abstract class ApiRoutes extends AllDirectives {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
       if (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) return true;
     return false;
+  }
+
+  // ---------------------------------------------------------------- JSON bodies
+
+  protected Route tree(Function<ObjectNode, Route> inner) {
+    return body(JsonNode.class, node -> node instanceof ObjectNode o ? inner.apply(o)
+        : error(ApiError.of(StatusCodes.BAD_REQUEST, "the body must be a JSON object", null)));
+  }
+
+  protected <T> Route convert(ObjectNode node, Class<T> type, Function<T, Route> inner) {
+    T value;
+    try {
+      value = json.treeToValue(node, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return error(ApiError.ofUnreadable(e));
+    }
+    return inner.apply(value);
+  }
+
+  /** A value read from the body's {@code field}: a bad one is a 400 naming that field. */
+  protected <T> Route field(String field, java.util.function.Supplier<T> value, Function<T, Route> inner) {
+    T v;
+    try {
+      v = value.get();
+    } catch (IllegalArgumentException e) {
+      String why = e.getMessage() == null ? "invalid value" : e.getMessage();
+      return invalid(field, field + ": " + why);
+    }
+    return inner.apply(v);
+  }
+
+  protected Route only(ObjectNode node, Set<String> fields, java.util.function.Supplier<Route> inner) {
+    for (var it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.contains(f)) return invalid(f, "unknown field '" + f + "'");
+    }
+    return inner.get();
+  }
+
+  protected Route sameId(ObjectNode node, String field, String pathId, java.util.function.Supplier<Route> inner) {
+    JsonNode id = node.get(field);
+    if (id != null && !id.isNull() && !id.asText().equals(pathId))
+      return invalid(field, field + " in the body (" + id.asText() + ") differs from the path (" + pathId + ")");
+    return inner.get();
+  }
+
+  protected static String text(ObjectNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) return null;
+    if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
+    return v.asText();
+  }
+
+  protected Route invalid(String field, String message) {
+    return error(ApiError.of(StatusCodes.BAD_REQUEST, message, field));
+  }
+
+  protected Route conflict(String message) {
+    return error(ApiError.of(StatusCodes.CONFLICT, message, null));
   }
 
   protected Route unavailable() {

@@ -70,6 +70,8 @@ public final class Edge extends SecuredRoutes {
   /** Set once the node runs the report scheduler; null: report subscriptions answer 503. */
   private volatile ReportApi reportApi;
   private final SoundFileApi soundFiles;
+  private final io.switchboard.http.agent.ScreenPop screenPop;
+  private final io.switchboard.http.company.CompanyCardApi companyCards;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -106,8 +108,13 @@ public final class Edge extends SecuredRoutes {
     this.soundFiles = new SoundFileApi(system, json, timeout, auth, directory,
         new SoundFileStore(java.nio.file.Path.of(config.getString("switchboard.sound-files.directory")), json),
         config.getString("switchboard.sound-files.sox"), clock);
+    this.companyCards = new io.switchboard.http.company.CompanyCardApi(system, engine, json, timeout, auth, directory,
+        clock);
+    this.screenPop = new io.switchboard.http.agent.ScreenPop(system, engine, directory, json, clock, timeout,
+        new io.switchboard.core.template.GreetingTemplate(config.getString("switchboard.answering.default-greeting")));
+    if (statisticsApi != null) screenPop.history(statisticsApi::recentCalls);
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
-        settings.heartbeatInterval(), auth::stillValid);
+        settings.heartbeatInterval(), auth::stillValid, screenPop);
   }
 
   private static Authenticator authenticator(ActorSystem<?> system, Config config, Clock clock) {
@@ -171,7 +178,8 @@ public final class Edge extends SecuredRoutes {
                     path("session", () -> handleRejections(rejections(), this::session)),
                     path(PathMatchers.segment("agent").slash("ws"), () -> authenticated(this::agentSocket)),
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
-                    authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p), adminApi.routes(p))))))),
+                    authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p),
+                        pathPrefix("companies", () -> companyCards.routes(p)), adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),

@@ -166,10 +166,19 @@ public final class EdgeFixture implements AutoCloseable {
 
   /** Creates a user directly in the Users entity (roles as "admin", "supervisor", "agent"). */
   public void createUser(String username, String password, String roles, String answeringPoints, String agentId) {
+    createUser(username, password, roles, answeringPoints, null, agentId);
+  }
+
+  /** As above, with the companies a client user (customer portal) is limited to. */
+  public void createUser(String username, String password, String roles, String answeringPoints, String companies,
+      String agentId) {
     Set<Role> rs = Arrays.stream(roles.split(",")).map(String::strip).map(Role::parse).collect(Collectors.toSet());
     Set<AnsweringPointId> aps = answeringPoints == null || answeringPoints.isBlank() ? Set.of()
         : Arrays.stream(answeringPoints.split(",")).map(String::strip).map(AnsweringPointId::new).collect(Collectors.toSet());
-    User u = new User(username, username + " Person", edge.authenticator().hasher().hash(password), rs, aps,
+    Set<io.switchboard.core.directory.CompanyId> cs = companies == null || companies.isBlank() ? Set.of()
+        : Arrays.stream(companies.split(",")).map(String::strip).map(io.switchboard.core.directory.CompanyId::new)
+            .collect(Collectors.toSet());
+    User u = new User(username, username + " Person", edge.authenticator().hasher().hash(password), rs, aps, cs,
         agentId == null ? null : new AgentId(agentId), 0, null, null);
     Users.Reply reply = h.ask(Users.ref(system), (ActorRef<Users.Reply> r) -> new Users.CreateUser(u, r));
     assertThat(reply).as("user %s created", username).isInstanceOf(Users.Found.class);

@@ -94,6 +94,11 @@ public record Contact(
     return s;
   }
 
+  /** The contact as it stands at {@code now}: a lapsed redirect is gone. */
+  public Contact asOf(java.time.Instant now) {
+    return redirect == null || redirect.activeAt(now) ? this : withRedirect(null);
+  }
+
   public Contact withRedirect(Redirect r) {
     return new Contact(id, kind, name, title, department, phones, email, mobile, greeting, handling, r);
   }

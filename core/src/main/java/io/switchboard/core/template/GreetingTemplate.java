@@ -1,5 +1,7 @@
 package io.switchboard.core.template;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.switchboard.core.CborSerializable;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code {COMP}} the caller's company, each {@code ?} when unknown. Templates stand at the default
  * (answering point), company and contact level; the most specific one there is wins.
  */
-public record GreetingTemplate(String text) implements CborSerializable {
+public record GreetingTemplate(@JsonValue String text) implements CborSerializable {
 
   public static final int MAX_LENGTH = 2000;
 
@@ -35,6 +37,11 @@ public record GreetingTemplate(String text) implements CborSerializable {
       if (!CODES.contains(m.group()))
         throw new IllegalArgumentException("template text: unknown code " + m.group() + " at " + m.start()
             + " (known: {ANO} caller number, {NAME} caller name, {COMP} caller company)");
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static GreetingTemplate of(String text) {
+    return new GreetingTemplate(text);
   }
 
   /** What is known of the caller: any of the three may be null (unknown). */

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** What a user may do. Customer-portal users come later. */
+/**
+ * What a user may do. {@code CLIENT} is a client company's own administrator in the customer
+ * portal (ANS-8): it sees and changes only its companies' contacts, redirects and exceptions.
+ */
 public enum Role {
   ADMIN,
   SUPERVISOR,
-  AGENT;
+  AGENT,
+  CLIENT;
 
   @JsonValue
   public String json() {
@@ -19,6 +23,6 @@ public enum Role {
   public static Role parse(String value) {
     if (value != null)
       for (Role r : values()) if (r.json().equalsIgnoreCase(value.strip())) return r;
-    throw new IllegalArgumentException("roles must be admin, supervisor or agent; got " + value);
+    throw new IllegalArgumentException("roles must be admin, supervisor, agent or client; got " + value);
   }
 }

@@ -43,8 +43,9 @@ public final class Users
 
   /** Replaces a user's details; a null {@code passwordHash} keeps the password. Clears a lockout. */
   public record UpdateUser(
-      String username, String name, Set<Role> roles, Set<AnsweringPointId> answeringPoints, AgentId agentId,
-      String passwordHash, ActorRef<Reply> replyTo)
+      String username, String name, Set<Role> roles, Set<AnsweringPointId> answeringPoints,
+      Set<io.switchboard.core.directory.CompanyId> companies, AgentId agentId, String passwordHash,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   public record RemoveUser(String username, ActorRef<Reply> replyTo) implements Command {}
@@ -179,7 +180,7 @@ public final class Users
     User updated;
     try {
       updated = new User(old.username(), c.name(), c.passwordHash() == null ? old.passwordHash() : c.passwordHash(),
-          c.roles(), c.answeringPoints(), c.agentId(), 0, null, null);
+          c.roles(), c.answeringPoints(), c.companies(), c.agentId(), 0, null, null);
     } catch (IllegalArgumentException e) {
       return refuse(c.replyTo(), Refusal.invalid(null, e.getMessage()));
     }

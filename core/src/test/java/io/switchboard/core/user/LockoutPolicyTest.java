@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LockoutPolicyTest {
   static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
   final LockoutPolicy policy = new LockoutPolicy(3, Duration.ofMinutes(15), Duration.ofMinutes(10));
-  final User user = new User("anna", "Anna", "$2a$hash", Set.of(Role.AGENT), Set.of(),
+  final User user = new User("anna", "Anna", "$2a$hash", Set.of(Role.AGENT), Set.of(), Set.of(),
       new io.switchboard.core.agent.AgentId("anna"), 0, null, null);
 
   @Test

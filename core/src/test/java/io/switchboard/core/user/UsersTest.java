@@ -33,7 +33,7 @@ class UsersTest {
   }
 
   static User anna() {
-    return new User("anna", "Anna", "$2a$10$hash", Set.of(Role.AGENT), Set.of(new AnsweringPointId("north")),
+    return new User("anna", "Anna", "$2a$10$hash", Set.of(Role.AGENT), Set.of(new AnsweringPointId("north")), Set.of(),
         new AgentId("anna"), 0, null, null);
   }
 
@@ -48,16 +48,16 @@ class UsersTest {
     assertThat(twice.refusal().code()).isEqualTo(Refusal.Code.CONFLICT);
 
     Users.Found updated = (Users.Found) run(r -> new Users.UpdateUser("anna", "Anna A", Set.of(Role.AGENT, Role.SUPERVISOR),
-        Set.of(), new AgentId("anna"), null, r));
+        Set.of(), Set.of(), new AgentId("anna"), null, r));
     assertThat(updated.user().passwordHash()).isEqualTo("$2a$10$hash");
     assertThat(updated.user().roles()).containsExactlyInAnyOrder(Role.AGENT, Role.SUPERVISOR);
-    Users.Found rehashed = (Users.Found) run(r -> new Users.UpdateUser("anna", "Anna A", Set.of(Role.AGENT), Set.of(),
+    Users.Found rehashed = (Users.Found) run(r -> new Users.UpdateUser("anna", "Anna A", Set.of(Role.AGENT), Set.of(), Set.of(),
         new AgentId("anna"), "$2a$10$other", r));
     assertThat(rehashed.user().passwordHash()).isEqualTo("$2a$10$other");
 
-    Users.Refused agentless = (Users.Refused) run(r -> new Users.UpdateUser("anna", "Anna", Set.of(Role.AGENT), Set.of(), null, null, r));
+    Users.Refused agentless = (Users.Refused) run(r -> new Users.UpdateUser("anna", "Anna", Set.of(Role.AGENT), Set.of(), Set.of(), null, null, r));
     assertThat(agentless.refusal().message()).contains("agentId");
-    assertThat(run(r -> new Users.UpdateUser("nobody", "X", Set.of(Role.ADMIN), Set.of(), null, null, r)))
+    assertThat(run(r -> new Users.UpdateUser("nobody", "X", Set.of(Role.ADMIN), Set.of(), Set.of(), null, null, r)))
         .isInstanceOf(Users.Refused.class);
   }
 
@@ -75,7 +75,7 @@ class UsersTest {
     assertThat(locked.user().lockedAt(clock.instant())).isTrue();
     // The lock is in the journal.
     assertThat(users.restart().state().users().get("anna").lockedAt(clock.instant())).isTrue();
-    Users.Found unlocked = (Users.Found) run(r -> new Users.UpdateUser("anna", "Anna", Set.of(Role.AGENT), Set.of(),
+    Users.Found unlocked = (Users.Found) run(r -> new Users.UpdateUser("anna", "Anna", Set.of(Role.AGENT), Set.of(), Set.of(),
         new AgentId("anna"), null, r));
     assertThat(unlocked.user().lockedAt(clock.instant())).isFalse();
   }

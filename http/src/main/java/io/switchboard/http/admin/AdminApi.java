@@ -411,14 +411,15 @@ public final class AdminApi extends SecuredRoutes {
 
   /** What the API shows of a user: never the hash. */
   public record UserView(String username, String name, Set<Role> roles, Set<AnsweringPointId> answeringPoints,
-      AgentId agentId, boolean locked) {
+      Set<CompanyId> companies, AgentId agentId, boolean locked) {
     static UserView of(User u, java.time.Instant now) {
-      return new UserView(u.username(), u.name(), u.roles(), u.answeringPoints(), u.agentId(), u.lockedAt(now));
+      return new UserView(u.username(), u.name(), u.roles(), u.answeringPoints(), u.companies(), u.agentId(),
+          u.lockedAt(now));
     }
   }
 
   public record UserBody(String username, String name, String password, Set<Role> roles,
-      Set<AnsweringPointId> answeringPoints, AgentId agentId) {}
+      Set<AnsweringPointId> answeringPoints, Set<CompanyId> companies, AgentId agentId) {}
 
   private Route users(Principal p) {
     if (!p.has(Role.ADMIN) || p.scoped()) return forbidden("managing users needs the role admin for every answering point");
@@ -429,14 +430,14 @@ public final class AdminApi extends SecuredRoutes {
                     : ok(((Users.Listed) r.get()).users().stream().map(u -> UserView.of(u, java.time.Instant.now())).toList()))),
             post(() -> body(UserBody.class, b -> checkUser(b, true, () -> hashed(b.password(), hash ->
                 userReply(ask(Users.ref(system), r -> new Users.CreateUser(new User(b.username(), b.name(), hash,
-                    b.roles(), b.answeringPoints(), b.agentId(), 0, null, null), r)), StatusCodes.CREATED))))))),
+                    b.roles(), b.answeringPoints(), b.companies(), b.agentId(), 0, null, null), r)), StatusCodes.CREATED))))))),
         path(PathMatchers.segment(), username -> concat(
             get(() -> userReply(ask(Users.ref(system), r -> new Users.GetUser(username, r)), StatusCodes.OK)),
             put(() -> body(UserBody.class, b -> b.username() != null && !b.username().equals(username)
                 ? invalid("username", "username in the body (" + b.username() + ") differs from the path (" + username + ")")
-                : checkUser(new UserBody(username, b.name(), b.password(), b.roles(), b.answeringPoints(), b.agentId()), false,
+                : checkUser(new UserBody(username, b.name(), b.password(), b.roles(), b.answeringPoints(), b.companies(), b.agentId()), false,
                     () -> hashed(b.password(), hash -> userReply(ask(Users.ref(system), r -> new Users.UpdateUser(username,
-                        b.name(), b.roles(), b.answeringPoints(), b.agentId(), hash, r)), StatusCodes.OK))))),
+                        b.name(), b.roles(), b.answeringPoints(), b.companies(), b.agentId(), hash, r)), StatusCodes.OK))))),
             delete(() -> username.equals(p.user().username()) ? conflict("you cannot remove yourself")
                 : onComplete(this.<Users.Command, Users.Reply>ask(Users.ref(system), r -> new Users.RemoveUser(username, r)), r ->
                     r.isFailure() ? unavailable() : r.get() instanceof Users.Removed ? complete(StatusCodes.NO_CONTENT)
@@ -450,7 +451,14 @@ public final class AdminApi extends SecuredRoutes {
       return invalid("username", e.getMessage());
     }
     if (b.name() == null || b.name().isBlank()) return invalid("name", "name is required");
-    if (b.roles() == null || b.roles().isEmpty()) return invalid("roles", "roles must name at least one of admin, supervisor, agent");
+    if (b.roles() == null || b.roles().isEmpty())
+      return invalid("roles", "roles must name at least one of admin, supervisor, agent, client");
+    if (b.roles().contains(Role.CLIENT) && b.roles().size() > 1)
+      return invalid("roles", "a client user has the role client only");
+    boolean client = b.roles().contains(Role.CLIENT);
+    boolean hasCompanies = b.companies() != null && !b.companies().isEmpty();
+    if (client && !hasCompanies) return invalid("companies", "companies must name the client's companies for the client role");
+    if (!client && hasCompanies) return invalid("companies", "companies limits only client users; use answeringPoints for staff");
     if (create || b.password() != null) {
       String weak = PasswordHasher.weakness(b.password());
       if (weak != null) return invalid("password", weak);
@@ -460,6 +468,8 @@ public final class AdminApi extends SecuredRoutes {
       if (b.agentId() != null && !plan.agents().containsKey(b.agentId())) return invalid("agentId", "unknown agent " + b.agentId());
       for (AnsweringPointId ap : b.answeringPoints() == null ? Set.<AnsweringPointId>of() : b.answeringPoints())
         if (!plan.answeringPoints().containsKey(ap)) return invalid("answeringPoints", "unknown answering point " + ap);
+      for (CompanyId c : b.companies() == null ? Set.<CompanyId>of() : b.companies())
+        if (!plan.companies().containsKey(c)) return invalid("companies", "unknown company " + c);
       return inner.get();
     });
   }
@@ -549,65 +559,8 @@ public final class AdminApi extends SecuredRoutes {
     });
   }
 
-  private Route tree(Function<ObjectNode, Route> inner) {
-    return body(JsonNode.class, node -> node instanceof ObjectNode o ? inner.apply(o)
-        : error(ApiError.of(StatusCodes.BAD_REQUEST, "the body must be a JSON object", null)));
-  }
-
-  private <T> Route convert(ObjectNode node, Class<T> type, Function<T, Route> inner) {
-    T value;
-    try {
-      value = json.treeToValue(node, type);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
-      return error(ApiError.ofUnreadable(e));
-    }
-    return inner.apply(value);
-  }
-
   private <T> Route parse(java.util.function.Supplier<T> value, Function<T, Route> inner) {
     return withId(value, inner);
-  }
-
-  /** A value read from the body's {@code field}: a bad one is a 400 naming that field. */
-  private <T> Route field(String field, java.util.function.Supplier<T> value, Function<T, Route> inner) {
-    T v;
-    try {
-      v = value.get();
-    } catch (IllegalArgumentException e) {
-      String why = e.getMessage() == null ? "invalid value" : e.getMessage();
-      return invalid(field, field + ": " + why);
-    }
-    return inner.apply(v);
-  }
-
-  private Route only(ObjectNode node, Set<String> fields, java.util.function.Supplier<Route> inner) {
-    for (var it = node.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!fields.contains(f)) return invalid(f, "unknown field '" + f + "'");
-    }
-    return inner.get();
-  }
-
-  private Route sameId(ObjectNode node, String field, String pathId, java.util.function.Supplier<Route> inner) {
-    JsonNode id = node.get(field);
-    if (id != null && !id.isNull() && !id.asText().equals(pathId))
-      return invalid(field, field + " in the body (" + id.asText() + ") differs from the path (" + pathId + ")");
-    return inner.get();
-  }
-
-  private static String text(ObjectNode node, String field) {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) return null;
-    if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
-    return v.asText();
-  }
-
-  private Route invalid(String field, String message) {
-    return error(ApiError.of(StatusCodes.BAD_REQUEST, message, field));
-  }
-
-  private Route conflict(String message) {
-    return error(ApiError.of(StatusCodes.CONFLICT, message, null));
   }
 
   private Route outOfScope(String what) {

@@ -65,6 +65,9 @@ public final class AgentConnection {
 
   private record SessionChecked(boolean valid) implements Command {}
 
+  private record ScreenPopReady(OfferId offer, com.fasterxml.jackson.databind.node.ObjectNode pop, Throwable failure)
+      implements Command {}
+
   public sealed interface Out {}
 
   public record Frame(String json) implements Out {}
@@ -74,7 +77,7 @@ public final class AgentConnection {
   /** What a connection needs from its node. */
   public record Deps(Engine engine, ActorRef<AgentFeeds.Command> feeds, DirectoryCache directory, ObjectMapper json,
       Clock clock, Duration askTimeout, Duration heartbeat,
-      Function<String, java.util.concurrent.CompletionStage<Boolean>> sessionValid) {}
+      Function<String, java.util.concurrent.CompletionStage<Boolean>> sessionValid, ScreenPop screenPop) {}
 
   public static Behavior<Command> create(Principal principal, String connectionId, Deps deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -135,6 +138,7 @@ public final class AgentConnection {
         .onMessage(Result.class, this::onResult)
         .onMessage(Tick.class, t -> onTick())
         .onMessage(SessionChecked.class, s -> s.valid() ? Behaviors.same() : close("session-ended"))
+        .onMessage(ScreenPopReady.class, this::onScreenPop)
         .onMessage(SessionEnded.class, s -> close("session-ended"))
         .onMessage(Closed.class, c -> stop())
         .build();
@@ -186,6 +190,7 @@ public final class AgentConnection {
         ObjectNode f = frame("offer");
         f.set("contact", contactJson(contact, v));
         send(f);
+        screenPop(contact);
       }
     }
     ringing.forEach((gone, call) -> {
@@ -199,6 +204,29 @@ public final class AgentConnection {
     f.set("agent", agentJson(v));
     f.put("cause", c.cause());
     f.put("yourLogin", isMine);
+    send(f);
+    return Behaviors.same();
+  }
+
+  /** The company's screen pop follows its offer as soon as it is put together. */
+  private void screenPop(AgentContact contact) {
+    if (deps.screenPop() == null || contact.offer().contact().company() == null) return;
+    OfferId offer = contact.offer().offerId();
+    ctx.pipeToSelf(deps.screenPop().assemble(contact.offer().contact(), principal.agentId().value()),
+        (pop, t) -> new ScreenPopReady(offer, pop, t));
+  }
+
+  private Behavior<Command> onScreenPop(ScreenPopReady r) {
+    boolean stillHere = shown != null && shown.contacts().stream().anyMatch(c -> c.offer().offerId().equals(r.offer()));
+    if (!stillHere) return Behaviors.same();
+    if (r.failure() != null || r.pop() == null) {
+      ctx.getLog().warn("screen pop for offer {} failed", r.offer(), r.failure());
+      error(null, "screen-pop-unavailable", "the company's card could not be read in time; "
+          + "the call can still be answered", null);
+      return Behaviors.same();
+    }
+    ObjectNode f = frame("screenPop").put("offerId", r.offer().value());
+    f.setAll(r.pop());
     send(f);
     return Behaviors.same();
   }

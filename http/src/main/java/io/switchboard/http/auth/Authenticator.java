@@ -109,7 +109,7 @@ public final class Authenticator {
   }
 
   private static User cleared(User u) {
-    return new User(u.username(), u.name(), u.passwordHash(), u.roles(), u.answeringPoints(), u.agentId(), 0, null, null);
+    return new User(u.username(), u.name(), u.passwordHash(), u.roles(), u.answeringPoints(), u.companies(), u.agentId(), 0, null, null);
   }
 
   /** The principal of a token, or empty when the session is unknown, ended or expired. */

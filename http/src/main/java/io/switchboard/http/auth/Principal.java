@@ -25,9 +25,17 @@ public record Principal(User user, String sessionId, Instant expiresAt) {
     return agent.queues().stream().map(plan.queues()::get).anyMatch(q -> q != null && covers(q.answeringPoint()));
   }
 
-  /** Limited to some answering points (an empty list in the user means all). */
+  /** Whether the principal sees this company (of that answering point): a client only its own. */
+  public boolean covers(io.switchboard.core.directory.CompanyId company, AnsweringPointId answeringPoint) {
+    return company != null && user.covers(company, answeringPoint);
+  }
+
+  /**
+   * Limited to some answering points (an empty list in the user means all), or to some
+   * companies (a client user).
+   */
   public boolean scoped() {
-    return !user.answeringPoints().isEmpty();
+    return !user.answeringPoints().isEmpty() || user.roles().contains(Role.CLIENT);
   }
 
   public AgentId agentId() {

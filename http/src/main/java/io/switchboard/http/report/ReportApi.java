@@ -93,8 +93,8 @@ public final class ReportApi extends SecuredRoutes {
   }
 
   private Route create(Principal p) {
-    return body(SubscriptionBody.class, b -> field("kind", () -> ReportKind.parse(b.kind()), kind ->
-        field("schedule", () -> ReportSchedule.parse(b.schedule()), schedule -> {
+    return body(SubscriptionBody.class, b -> fieldAsIs("kind", () -> ReportKind.parse(b.kind()), kind ->
+        fieldAsIs("schedule", () -> ReportSchedule.parse(b.schedule()), schedule -> {
           // Short, unguessable, and a valid id wherever it is used (journal, Message-ID).
           String id = "rs-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
           ReportSubscription sub = new ReportSubscription(id, p.user().username(), kind, schedule, b.parameters(),
@@ -228,7 +228,7 @@ public final class ReportApi extends SecuredRoutes {
   }
 
   /** A value read from the body's {@code field}: a bad one is a 400 naming that field. */
-  private <T> Route field(String field, Supplier<T> value, Function<T, Route> inner) {
+  private <T> Route fieldAsIs(String field, Supplier<T> value, Function<T, Route> inner) {
     T v;
     try {
       v = value.get();
@@ -236,10 +236,6 @@ public final class ReportApi extends SecuredRoutes {
       return invalid(field, e.getMessage());
     }
     return inner.apply(v);
-  }
-
-  private Route invalid(String field, String message) {
-    return error(ApiError.of(StatusCodes.BAD_REQUEST, message, field));
   }
 
   private Route subscriptionNotFound(String id) {

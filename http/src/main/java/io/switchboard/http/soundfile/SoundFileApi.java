@@ -185,10 +185,6 @@ public final class SoundFileApi extends SecuredRoutes {
             + " bytes)", "body"))).build();
   }
 
-  private Route invalid(String field, String message) {
-    return error(ApiError.of(StatusCodes.BAD_REQUEST, message, field));
-  }
-
   private Route unsupported(String message) {
     return error(ApiError.of(StatusCodes.UNSUPPORTED_MEDIA_TYPE, message, "body"));
   }

@@ -87,6 +87,15 @@ public final class StatisticsApi extends SecuredRoutes {
     }, blocking);
   }
 
+  /** A company's latest calls for the screen pop; a read side that is down gives none. */
+  public java.util.concurrent.CompletionStage<List<io.switchboard.http.agent.ScreenPop.RecentCall>> recentCalls(
+      io.switchboard.core.directory.CompanyId company, Integer limit) {
+    return CompletableFuture.supplyAsync(() -> reader.recentCalls(company.value(), limit).stream()
+        .map(r -> new io.switchboard.http.agent.ScreenPop.RecentCall(r.callId(), r.arrivedAt(), r.callerNumber(),
+            r.outcome(), r.agent(), r.talkMs()))
+        .toList(), blocking);
+  }
+
   public record Row(String key, Instant periodStart, IntervalCounts counts, Metrics metrics) {}
 
   public record Total(IntervalCounts counts, Metrics metrics) {}

@@ -244,6 +244,20 @@ public final class StatisticsReader {
     return rows;
   }
 
+  /** A company's latest calls, newest first (the screen pop's history). */
+  public record RecentCall(String callId, Instant arrivedAt, String callerNumber, String outcome, String agent,
+      Long talkMs) {}
+
+  public List<RecentCall> recentCalls(String company, int limit) {
+    List<RecentCall> rows = new ArrayList<>();
+    query("SELECT call_id, arrived_at, caller_number, outcome, agent, talk_ms FROM stat_call_log WHERE company = ?"
+            + " ORDER BY arrived_at DESC, call_id DESC LIMIT " + Math.max(0, limit),
+        ps -> ps.setString(1, company),
+        rs -> rows.add(new RecentCall(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4),
+            rs.getString(5), longOrNull(rs, 6))));
+    return rows;
+  }
+
   // ---------------------------------------------------------------- status
 
   /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
