@@ -72,6 +72,7 @@ public final class Edge extends SecuredRoutes {
   private final SoundFileApi soundFiles;
   private final io.switchboard.http.agent.ScreenPop screenPop;
   private final io.switchboard.http.company.CompanyCardApi companyCards;
+  private final io.switchboard.http.message.MessageApi messages;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -110,6 +111,7 @@ public final class Edge extends SecuredRoutes {
         config.getString("switchboard.sound-files.sox"), clock);
     this.companyCards = new io.switchboard.http.company.CompanyCardApi(system, engine, json, timeout, auth, directory,
         clock);
+    this.messages = new io.switchboard.http.message.MessageApi(system, engine, json, timeout, auth, directory, clock);
     this.screenPop = new io.switchboard.http.agent.ScreenPop(system, engine, directory, json, clock, timeout,
         new io.switchboard.core.template.GreetingTemplate(config.getString("switchboard.answering.default-greeting")));
     if (statisticsApi != null) screenPop.history(statisticsApi::recentCalls);
@@ -179,7 +181,8 @@ public final class Edge extends SecuredRoutes {
                     path(PathMatchers.segment("agent").slash("ws"), () -> authenticated(this::agentSocket)),
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
                     authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p),
-                        pathPrefix("companies", () -> companyCards.routes(p)), adminApi.routes(p))))))),
+                        pathPrefix("companies", () -> companyCards.routes(p)), messages.routes(p),
+                        adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),

@@ -129,7 +129,8 @@ public final class ScreenPop {
     WorkInstruction.Resolved instruction = WorkInstruction.resolve(profile, companyRedirect, dialled, now, open);
     pop.set("instruction", json.valueToTree(instruction));
     pop.set("faq", json.valueToTree(profile.faq()));
-    pop.set("ownNumbers", json.valueToTree(ownNumbers(plan, call.company(), profile)));
+    pop.set("ownNumbers", json.valueToTree(io.switchboard.core.message.CallBackGuard.clientNumbers(plan,
+        call.company(), profile)));
 
     List<Contact> staff = card == null ? List.of() : card.contacts().values().stream()
         .sorted(Comparator.comparing(Contact::name)).limit(MAX_STAFF).toList();
@@ -141,14 +142,6 @@ public final class ScreenPop {
     ArrayNode links = pop.putArray("links");
     for (String url : profile.screenPopUrls()) links.add(link(url, call, agentId));
     return pop;
-  }
-
-  /** The client's own numbers a note may not give as the call-back number (ANS-16). */
-  static List<String> ownNumbers(NumberPlan.Plan plan, CompanyId company, CompanyProfile profile) {
-    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>(profile.ownNumbers());
-    plan.entries().values().stream().filter(e -> company.equals(e.company()))
-        .map(e -> e.dialledNumber()).forEach(out::add);
-    return List.copyOf(out);
   }
 
   /** A CRM URL with the call's codes filled in, each URL-encoded (ACD-13). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.core.agent.Agent;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.message.Message;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,8 +40,10 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 public final class StatisticsProjections {
   public static final String CALLS = "statistics-calls";
   public static final String AGENTS = "statistics-agents";
+  /** Messages taken (one slice: a centre takes far fewer messages than calls). */
+  public static final String MESSAGES = "statistics-messages";
   static final List<String> READ_TABLES = List.of("stat_call_log", "stat_call_offer", "stat_interval",
-      "stat_pause_interval", "stat_agent_state", "stat_billing");
+      "stat_pause_interval", "stat_agent_state", "stat_billing", "stat_message");
 
   private final ActorSystem<?> system;
   private final ReadSide readSide;
@@ -84,6 +87,9 @@ public final class StatisticsProjections {
     if (system.settings().config().getBoolean("switchboard.statistics.projections")) {
       p.init(CALLS, "call", i -> p.callProjection(i));
       p.init(AGENTS, "agent", i -> p.agentProjection(i));
+      ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, MESSAGES, 1,
+          i -> ProjectionBehavior.create(p.messageProjection()), ShardedDaemonProcessSettings.create(system),
+          Optional.of(ProjectionBehavior.stopMessage()));
     }
     return p;
   }
@@ -100,6 +106,7 @@ public final class StatisticsProjections {
       ids.add(ProjectionId.of(CALLS, "call-" + i));
       ids.add(ProjectionId.of(AGENTS, "agent-" + i));
     }
+    ids.add(ProjectionId.of(MESSAGES, "message"));
     return ids;
   }
 
@@ -137,6 +144,22 @@ public final class StatisticsProjections {
               }
             }, system)
         .withGroup(500, Duration.ofMillis(100));
+  }
+
+  private Projection<EventEnvelope<Message.Event>> messageProjection() {
+    String tag = "message";
+    return JdbcProjection.groupedWithin(ProjectionId.of(MESSAGES, tag),
+            new TaggedEvents<>(system, readSide, frontier, tag, Message.Event.class, POLL),
+            readSide::session, () -> new Batches<Message.Event>(tag) {
+              @Override
+              void fold(Connection c, List<EventEnvelope<Message.Event>> envelopes) throws SQLException {
+                Tally tally = new Tally();
+                MessageStatistics messages = new MessageStatistics(zone, tally);
+                for (EventEnvelope<Message.Event> e : envelopes) messages.apply(c, entityId(e), e.event());
+                tally.write(c, tag);
+              }
+            }, system)
+        .withGroup(100, Duration.ofMillis(100));
   }
 
   /** The entity id of a persistence id "Type|id". */
@@ -212,7 +235,7 @@ public final class StatisticsProjections {
     try (Connection c = readSide.connection(); Statement s = c.createStatement()) {
       for (String table : READ_TABLES) s.executeUpdate("DELETE FROM " + table);
       s.executeUpdate("DELETE FROM \"pekko_projection_offset_store\" WHERE \"projection_name\" IN ('"
-          + CALLS + "', '" + AGENTS + "')");
+          + CALLS + "', '" + AGENTS + "', '" + MESSAGES + "')");
       c.commit();
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the statistics read side: " + e.getMessage(), e);

@@ -1,0 +1,28 @@
+-- The answering service (issue 6). The screen pop reads a company's latest calls (ANS-2).
+CREATE INDEX stat_call_log_company ON stat_call_log (company, arrived_at);
+
+-- Messages taken for clients (ANS-6) and how their delivery stands, from the Message entities'
+-- events: the customer portal and supervisors list them.
+CREATE TABLE stat_message (
+    message_id VARCHAR(64) NOT NULL PRIMARY KEY,
+    answering_point VARCHAR(128) NOT NULL,
+    company VARCHAR(128) NOT NULL,
+    contact VARCHAR(64),
+    recipient_name VARCHAR(200),
+    call_id VARCHAR(128),
+    caller_name VARCHAR(200),
+    caller_number VARCHAR(32),
+    caller_company VARCHAR(200),
+    call_back VARCHAR(32) NOT NULL,
+    text VARCHAR(4000) NOT NULL,
+    taken_by VARCHAR(64),
+    taken_at BIGINT NOT NULL,
+    email_to VARCHAR(200),
+    email_status VARCHAR(16),
+    email_attempts INTEGER NOT NULL DEFAULT 0,
+    sms_to VARCHAR(32),
+    sms_status VARCHAR(16),
+    sms_attempts INTEGER NOT NULL DEFAULT 0,
+    last_error VARCHAR(300)
+);
+CREATE INDEX stat_message_company ON stat_message (company, taken_at);
