@@ -112,9 +112,15 @@ public final class Edge extends SecuredRoutes {
     this.companyCards = new io.switchboard.http.company.CompanyCardApi(system, engine, json, timeout, auth, directory,
         clock);
     this.messages = new io.switchboard.http.message.MessageApi(system, engine, json, timeout, auth, directory, clock);
+    io.switchboard.core.message.Message.init(system, clock,
+        io.switchboard.http.message.MessageChannels.fromConfig(system, config, settings.timeZone()),
+        new io.switchboard.core.message.Message.Settings(config.getDurationList("switchboard.answering.message-retry-delays")));
     this.screenPop = new io.switchboard.http.agent.ScreenPop(system, engine, directory, json, clock, timeout,
         new io.switchboard.core.template.GreetingTemplate(config.getString("switchboard.answering.default-greeting")));
-    if (statisticsApi != null) screenPop.history(statisticsApi::recentCalls);
+    if (statisticsApi != null) {
+      screenPop.history(statisticsApi::recentCalls);
+      messages.reader(statisticsApi.reader());
+    }
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid, screenPop);
   }

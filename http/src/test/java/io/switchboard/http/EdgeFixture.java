@@ -131,8 +131,12 @@ public final class EdgeFixture implements AutoCloseable {
 
   /** An edge whose node runs the statistics projections on H2, as a real node does. */
   public static EdgeFixture startWithStatistics(String name) {
+    return startWithStatistics(name, "");
+  }
+
+  public static EdgeFixture startWithStatistics(String name, String overrides) {
     try {
-      return new EdgeFixture(name, "", true);
+      return new EdgeFixture(name, overrides, true);
     } catch (Exception e) {
       throw new IllegalStateException("the edge did not start", e);
     }

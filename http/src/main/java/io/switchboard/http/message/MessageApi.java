@@ -58,11 +58,46 @@ public final class MessageApi extends SecuredRoutes {
     this.clock = clock;
   }
 
+  private volatile io.switchboard.persistence.statistics.StatisticsReader reader;
+
+  /** Lists companies' messages from this read side; without one the list answers 503. */
+  public void reader(io.switchboard.persistence.statistics.StatisticsReader reader) {
+    this.reader = reader;
+  }
+
+  public static final int MAX_LIST = 500;
+
   /** Routes under {@code /api/v1}. */
   public Route routes(Principal p) {
-    return pathPrefix("messages", () -> concat(
-        pathEndOrSingleSlash(() -> post(() -> taking(p, () -> tree(node -> only(node, FIELDS, () -> take(p, node)))))),
-        path(PathMatchers.segment(), raw -> withId(() -> new MessageId(raw), id -> get(() -> read(p, id))))));
+    return concat(
+        pathPrefix("messages", () -> concat(
+            pathEndOrSingleSlash(() -> post(() -> taking(p, () -> tree(node -> only(node, FIELDS, () -> take(p, node)))))),
+            path(PathMatchers.segment(), raw -> withId(() -> new MessageId(raw), id -> get(() -> read(p, id)))))),
+        path(PathMatchers.segment("companies").slash(PathMatchers.segment()).slash("messages"), raw ->
+            withId(() -> new CompanyId(raw), id -> get(() -> list(p, id)))));
+  }
+
+  /** A company's messages, newest first: {@code from}/{@code to} (ISO instants, default the last 30 days), {@code limit}. */
+  private Route list(Principal p, CompanyId id) {
+    if (!p.has(Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.CLIENT))
+      return forbidden("messages need the role admin, supervisor, agent or client");
+    var r = reader;
+    if (r == null) return error(ApiError.of(StatusCodes.SERVICE_UNAVAILABLE, "the read side is not running on this node", null));
+    return parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("limit", limit ->
+        field("to", () -> to.map(java.time.Instant::parse).orElse(clock.instant()), until ->
+        field("from", () -> from.map(java.time.Instant::parse).orElse(until.minus(java.time.Duration.ofDays(30))), since ->
+        field("limit", () -> {
+          int n = Integer.parseInt(limit.orElse("100"));
+          if (n < 1 || n > MAX_LIST) throw new IllegalArgumentException("must be from 1 to " + MAX_LIST);
+          return n;
+        }, n -> onComplete(directory.plan(), plan -> {
+          if (plan.isFailure()) return unavailable();
+          NumberPlan.Company company = plan.get().companies().get(id);
+          if (company == null || !p.covers(id, company.answeringPoint())) return notFound("company " + id);
+          return onComplete(java.util.concurrent.CompletableFuture.supplyAsync(() -> r.messages(id.value(), since, until, n),
+              system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking())), rows ->
+              rows.isFailure() ? unavailable() : ok(rows.get()));
+        })))))));
   }
 
   private Route taking(Principal p, java.util.function.Supplier<Route> inner) {

@@ -39,6 +39,14 @@ public final class MessageChannels implements MessageDelivery {
     this.blocking = blocking;
   }
 
+  /** From {@code switchboard.mail} and {@code switchboard.sms}; blocking sends run on the blocking dispatcher. */
+  public static MessageChannels fromConfig(org.apache.pekko.actor.typed.ActorSystem<?> system,
+      com.typesafe.config.Config config, ZoneId zone) {
+    return new MessageChannels(new SmtpMailer(SmtpMailer.Settings.from(config)),
+        io.switchboard.http.sms.SmsSenders.fromConfig(config), zone, config.getString("switchboard.sms.country-code"),
+        system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+  }
+
   @Override
   public CompletionStage<String> send(Channel channel, TakenMessage message) {
     return switch (channel) {

@@ -44,17 +44,17 @@ import org.jsmpp.util.MessageId;
  * binds with the right system id and password, records every submit_sm and answers with ids m1,
  * m2... A destination listed in {@link #refuse} gets ESME_RINVDSTADR instead.
  */
-final class TestSmsc implements AutoCloseable {
+public final class TestSmsc implements AutoCloseable {
 
   record Bind(String systemId, String systemType, org.jsmpp.bean.BindType type, boolean accepted) {}
 
-  final String systemId;
-  final String password;
-  final int port;
-  final List<SubmitSm> submitted = new CopyOnWriteArrayList<>();
+  public final String systemId;
+  public final String password;
+  public final int port;
+  public final List<SubmitSm> submitted = new CopyOnWriteArrayList<>();
   final List<Bind> binds = new CopyOnWriteArrayList<>();
   final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
-  final List<String> refuse = new CopyOnWriteArrayList<>();
+  public final List<String> refuse = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final SMPPServerSessionListener listener;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -64,7 +64,7 @@ final class TestSmsc implements AutoCloseable {
   });
   private volatile boolean closed;
 
-  TestSmsc(String systemId, String password) throws IOException {
+  public TestSmsc(String systemId, String password) throws IOException {
     this.systemId = systemId;
     this.password = password;
     AtomicReference<ServerSocket> socket = new AtomicReference<>();

@@ -258,6 +258,31 @@ public final class StatisticsReader {
     return rows;
   }
 
+  /** A message taken for a client, as the customer portal lists it (ANS-6, ANS-8). */
+  public record MessageRow(String messageId, String answeringPoint, String company, String contact,
+      String recipientName, String callId, String callerName, String callerNumber, String callerCompany,
+      String callBack, String text, String takenBy, Instant takenAt, String emailTo, String emailStatus,
+      int emailAttempts, String smsTo, String smsStatus, int smsAttempts, String lastError) {}
+
+  /** A company's messages taken in [from, to), newest first. */
+  public List<MessageRow> messages(String company, Instant from, Instant to, int limit) {
+    List<MessageRow> rows = new ArrayList<>();
+    query("SELECT message_id, answering_point, company, contact, recipient_name, call_id, caller_name, caller_number,"
+            + " caller_company, call_back, text, taken_by, taken_at, email_to, email_status, email_attempts, sms_to,"
+            + " sms_status, sms_attempts, last_error FROM stat_message WHERE company = ? AND taken_at >= ?"
+            + " AND taken_at < ? ORDER BY taken_at DESC, message_id DESC LIMIT " + Math.max(0, limit),
+        ps -> {
+          ps.setString(1, company);
+          ps.setLong(2, from.toEpochMilli());
+          ps.setLong(3, to.toEpochMilli());
+        },
+        rs -> rows.add(new MessageRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+            rs.getString(11), rs.getString(12), instant(rs, 13), rs.getString(14), rs.getString(15), rs.getInt(16),
+            rs.getString(17), rs.getString(18), rs.getInt(19), rs.getString(20))));
+    return rows;
+  }
+
   // ---------------------------------------------------------------- status
 
   /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
