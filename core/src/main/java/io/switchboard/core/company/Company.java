@@ -184,9 +184,12 @@ public final class Company
     if (c.contacts() == null || c.contacts().isEmpty())
       return refuse(c.replyTo(), Refusal.invalid("contacts", "the import holds no contacts"));
     Map<ContactId, Contact> byId = new TreeMap<>();
-    for (Contact x : c.contacts())
+    for (Contact x : c.contacts()) {
+      // A null in the list (a JSON array with a null) would throw here and stop the entity.
+      if (x == null) return refuse(c.replyTo(), Refusal.invalid("contacts", "the import holds an empty entry"));
       if (byId.put(x.id(), x) != null)
         return refuse(c.replyTo(), Refusal.invalid("id", "contact id " + x.id() + " is in the import twice"));
+    }
     boolean replace = c.mode() == ImportMode.REPLACE;
     List<ContactId> gone = replace
         ? card.contacts().keySet().stream().filter(k -> !byId.containsKey(k)).toList() : List.of();

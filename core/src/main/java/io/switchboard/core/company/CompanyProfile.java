@@ -60,10 +60,11 @@ public record CompanyProfile(
         throw new IllegalArgumentException("faqEntry " + h.faqEntry() + " is not in the faq tree");
     blockedCallers = numbers("blockedCallers", blockedCallers);
     ownNumbers = numbers("ownNumbers", ownNumbers);
-    screenPopUrls = screenPopUrls == null ? List.of() : List.copyOf(screenPopUrls);
-    for (String u : screenPopUrls)
+    // Checked before the copy: List.copyOf throws a bare NullPointerException on a null entry.
+    for (String u : screenPopUrls == null ? List.<String>of() : screenPopUrls)
       if (u == null || !(u.startsWith("https://") || u.startsWith("http://")) || u.length() > 1000)
         throw new IllegalArgumentException("screenPopUrls: '" + u + "' is not an http(s) URL of at most 1000 characters");
+    screenPopUrls = screenPopUrls == null ? List.of() : List.copyOf(screenPopUrls);
   }
 
   private static List<String> numbers(String field, List<String> raw) {
