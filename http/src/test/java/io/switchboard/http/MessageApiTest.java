@@ -104,7 +104,8 @@ class MessageApiTest {
     // The client sees its own messages in the portal, with how they went; another client does not.
     String client = f.login("acme-admin", PW);
     JsonNode listed = EdgeFixture.eventually(WAIT, () -> f.expect(200, client, "GET", "/companies/acme/messages", null),
-        l -> l.size() > 0 && l.get(0).get("smsStatus").asText().equals("sent"), "the portal's message list");
+        l -> l.size() > 0 && l.get(0).get("smsStatus").asText().equals("sent")
+            && l.get(0).get("emailStatus").asText().equals("sent"), "the portal's message list");
     assertThat(listed.get(0).get("messageId").asText()).isEqualTo("m-roof");
     assertThat(listed.get(0).get("emailStatus").asText()).isEqualTo("sent");
     assertThat(listed.get(0).get("callerNumber").asText()).isEqualTo("0701112233");
@@ -122,7 +123,7 @@ class MessageApiTest {
   @Test
   void theClientsOwnNumberIsRefusedAsTheCallBackNumberAndNothingIsSent() {
     int before = mail.getReceivedMessages().length;
-    EdgeFixture.assertError(f.call(agent, "POST", "/messages", note("m-own", "eva", "[\"email\"]", "08-555 510 00")),
+    EdgeFixture.assertError(f.call(agent, "POST", "/messages", note("m-own", "eva", "[\"email\"]", "08-555 10 00")),
         400, "callerNumber", "client's own number");
     EdgeFixture.assertError(f.call(agent, "POST", "/messages", note("m-none", "nobody", "[\"email\"]", "0701112233")),
         400, "contact", "no contact nobody");

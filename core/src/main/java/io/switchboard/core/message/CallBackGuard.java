@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * ANS-16: the call-back number on a note must be the caller's, never one of the client's own
  * numbers (the number the caller dialled is the classic slip). Numbers compare as stored
- * (normalised), and a national form matches its international one by its last nine digits.
+ * (normalised), and a national form (trunk prefix 0) matches its international one.
  */
 public final class CallBackGuard {
 
@@ -33,10 +33,18 @@ public final class CallBackGuard {
 
   static boolean same(String a, String b) {
     if (a.equals(b)) return true;
-    String da = a.replace("+", ""), db = b.replace("+", "");
-    if (da.length() < 9 || db.length() < 9) return false;
-    // 08-123 456 78 against +46 8 123 456 78: the national prefix 0 and the country code differ.
-    return da.substring(da.length() - 9).equals(db.substring(db.length() - 9))
-        && (a.startsWith("0") || b.startsWith("0") || da.equals(db));
+    return nationalOf(a, b) || nationalOf(b, a);
+  }
+
+  /**
+   * Whether {@code national} (trunk prefix 0) is {@code international} (+country code) written
+   * at home: 08-555 10 00 is +46 8 555 10 00.
+   */
+  private static boolean nationalOf(String national, String international) {
+    if (!national.startsWith("0") || national.startsWith("00") || !international.startsWith("+")) return false;
+    String significant = national.substring(1);
+    String digits = international.substring(1);
+    int countryCode = digits.length() - significant.length();
+    return significant.length() >= 6 && countryCode >= 1 && countryCode <= 3 && digits.endsWith(significant);
   }
 }
