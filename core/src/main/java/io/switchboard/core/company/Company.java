@@ -202,7 +202,8 @@ public final class Company
     int added = byId.size() - updated;
     Instant now = ctx.now();
     List<Event> events = new ArrayList<>();
-    if (!gone.isEmpty()) events.add(new ContactsRemoved(gone, now));
+    for (int i = 0; i < gone.size(); i += IMPORT_CHUNK)
+      events.add(new ContactsRemoved(List.copyOf(gone.subList(i, Math.min(gone.size(), i + IMPORT_CHUNK))), now));
     List<Contact> all = new ArrayList<>(byId.values());
     for (int i = 0; i < all.size(); i += IMPORT_CHUNK)
       events.add(new ContactsImported(List.copyOf(all.subList(i, Math.min(all.size(), i + IMPORT_CHUNK))), now));

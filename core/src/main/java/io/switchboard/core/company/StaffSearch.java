@@ -15,6 +15,8 @@ import java.util.Locale;
  */
 public final class StaffSearch {
 
+  private static final java.util.regex.Pattern PHONE_LIKE = java.util.regex.Pattern.compile("[+()0-9 \\-]+");
+
   private StaffSearch() {}
 
   public record Found(List<Contact> contacts, int total) {}
@@ -66,6 +68,11 @@ public final class StaffSearch {
 
   static List<String> words(String query) {
     if (query == null || query.isBlank()) return List.of();
+    // A number as people write it ("08-123 45 67") is one number, not three words.
+    if (PHONE_LIKE.matcher(query.strip()).matches()) {
+      String digits = query.replaceAll("[^0-9]", "");
+      if (digits.length() >= 3) return List.of(digits);
+    }
     List<String> out = new ArrayList<>();
     for (String w : fold(query).split("[\\s,]+")) if (!w.isEmpty()) out.add(w.startsWith("+") ? w.substring(1) : w);
     return out;

@@ -51,6 +51,14 @@ class StaffSearchTest {
   }
 
   @Test
+  void aNumberAsPeopleWriteItIsOneNumber() {
+    assertThat(find("08-123 45 67")).containsExactly(ASA);
+    assertThat(find("070 765 43 21")).containsExactly(ASA);
+    assertThat(find("(08) 555 10 03")).containsExactly(PER);
+    assertThat(find("555 10")).containsExactly(ANNA, SUPPORT, PER);
+  }
+
+  @Test
   void aWordMatchesTheStartOfAWord() {
     assertThat(find("nil")).containsExactly(ASA, PER);
     // "son" ends "Nilsson" but starts none of its words.
