@@ -16,7 +16,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
  */
 public record ApiError(int status, String error, String field) {
 
-  private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z][A-Za-z0-9]*(?:\\[\\])?(?:\\.[A-Za-z0-9]+(?:\\[\\])?)*) ");
+  private static final Pattern LEADING_FIELD = Pattern.compile("^([a-z][A-Za-z0-9]*(?:\\[\\])?(?:\\.[A-Za-z0-9]+(?:\\[\\])?)*):? ");
 
   public static ApiError of(StatusCode status, String error, String field) {
     return new ApiError(status.intValue(), error, field);
@@ -65,7 +65,10 @@ public record ApiError(int status, String error, String field) {
         .collect(Collectors.joining(".")).replace(".[", "[");
   }
 
-  /** Domain checks start their message with the field they reject ("name is required"). */
+  /**
+   * Domain checks start their message with the field they reject: "name is required", or
+   * "phones: '12-ab' is not a phone number".
+   */
   private static String fieldIn(String message, String path) {
     if (message != null) {
       Matcher m = LEADING_FIELD.matcher(message);

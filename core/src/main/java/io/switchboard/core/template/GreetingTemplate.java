@@ -28,14 +28,14 @@ public record GreetingTemplate(@JsonValue String text) implements CborSerializab
   private static final String UNKNOWN = "?";
 
   public GreetingTemplate {
-    if (text == null || text.isBlank()) throw new IllegalArgumentException("template text is required");
+    if (text == null || text.isBlank()) throw new IllegalArgumentException("greeting is required");
     if (text.length() > MAX_LENGTH)
-      throw new IllegalArgumentException("template text must be at most " + MAX_LENGTH + " characters, got "
+      throw new IllegalArgumentException("greeting must be at most " + MAX_LENGTH + " characters, got "
           + text.length());
     Matcher m = CODE_LIKE.matcher(text);
     while (m.find())
       if (!CODES.contains(m.group()))
-        throw new IllegalArgumentException("template text: unknown code " + m.group() + " at " + m.start()
+        throw new IllegalArgumentException("greeting: unknown code " + m.group() + " at " + m.start()
             + " (known: {ANO} caller number, {NAME} caller name, {COMP} caller company)");
   }
 

@@ -47,7 +47,7 @@ class GreetingTemplateTest {
   void anUnknownCodeOrABadTextIsRefusedNamingIt() {
     assertThatThrownBy(() -> new GreetingTemplate("Hello {CALLER}")).hasMessageContaining("unknown code {CALLER}")
         .hasMessageContaining("{ANO}");
-    assertThatThrownBy(() -> new GreetingTemplate(" ")).hasMessageContaining("template text is required");
+    assertThatThrownBy(() -> new GreetingTemplate(" ")).hasMessageContaining("greeting is required");
     assertThatThrownBy(() -> new GreetingTemplate("x".repeat(GreetingTemplate.MAX_LENGTH + 1)))
         .hasMessageContaining("at most");
   }
