@@ -91,8 +91,12 @@ public final class CompanyCardApi extends SecuredRoutes {
         path("card", () -> get(() -> reading(p, id, (company, card) -> ok(cardView(company, card))))),
         path("profile", () -> concat(
             get(() -> reading(p, id, (company, card) -> ok(card.profile()))),
-            put(() -> maintaining(p, id, company -> tree(node -> convert(node, CompanyProfile.class, profile ->
-                write(id, r -> new Company.PutProfile(profile, r), card -> card.profile(), StatusCodes.OK))))))),
+            put(() -> maintaining(p, id, company -> tree(node -> card(id, card -> {
+              // Exceptions have their own resource: a profile written without them keeps them.
+              if (!node.has("exceptions")) node.set("exceptions", json.valueToTree(card.profile().exceptions()));
+              return convert(node, CompanyProfile.class, profile -> knownCalendar(profile, () ->
+                  write(id, r -> new Company.PutProfile(profile, r), x -> x.profile(), StatusCodes.OK)));
+            })))))),
         path("redirect", () -> concat(
             put(() -> redirecting(p, id, company -> redirectBody(p, redirect ->
                 write(id, r -> new Company.SetRedirect(null, redirect, r), CompanyCard::redirect, StatusCodes.OK)))),
@@ -137,8 +141,9 @@ public final class CompanyCardApi extends SecuredRoutes {
               Contact c = card.contacts().get(contactId);
               return c == null ? notFound("contact " + contactId) : ok(ContactView.of(c, clock.instant()));
             })),
-            put(() -> maintaining(p, id, company -> contactBody(contactId, contact ->
-                putContact(id, contact, StatusCodes.OK)))),
+            put(() -> maintaining(p, id, company -> contactBody(contactId, contact -> reading(p, id, (c, card) ->
+                card.contacts().containsKey(contactId) ? putContact(id, contact, StatusCodes.OK)
+                    : notFound("contact " + contactId + " (create it with POST …/contacts)"))))),
             delete(() -> maintaining(p, id, company -> write(id, r -> new Company.RemoveContact(contactId, r),
                 card -> null, StatusCodes.NO_CONTENT))))),
         path("redirect", () -> concat(
@@ -148,6 +153,14 @@ public final class CompanyCardApi extends SecuredRoutes {
             delete(() -> redirecting(p, id, company -> write(id,
                 r -> new Company.ClearRedirect(contactId, p.user().username(), r), card -> null,
                 StatusCodes.NO_CONTENT))))));
+  }
+
+  /** A profile's calendar must exist, or out-of-hours handling would silently never apply. */
+  private Route knownCalendar(CompanyProfile profile, java.util.function.Supplier<Route> inner) {
+    if (profile.calendar() == null) return inner.get();
+    return onComplete(directory.plan(), r -> r.isFailure() ? unavailable()
+        : r.get().calendars().containsKey(profile.calendar()) ? inner.get()
+            : invalid("calendar", "calendar: unknown calendar " + profile.calendar()));
   }
 
   private static int limit(String raw) {
@@ -241,12 +254,15 @@ public final class CompanyCardApi extends SecuredRoutes {
   private Route reading(Principal p, CompanyId id, CardRoute inner) {
     if (!p.has(Role.ADMIN, Role.SUPERVISOR, Role.AGENT, Role.CLIENT))
       return forbidden("company cards need the role admin, supervisor, agent or client");
-    return scoped(p, id, company -> onComplete(this.<Company.Command, Company.Reply>ask(engine.refs().company(id),
-        Company.GetCard::new), r -> {
+    return scoped(p, id, company -> card(id, card -> inner.apply(company, card)));
+  }
+
+  private Route card(CompanyId id, Function<CompanyCard, Route> inner) {
+    return onComplete(this.<Company.Command, Company.Reply>ask(engine.refs().company(id), Company.GetCard::new), r -> {
       if (r.isFailure()) return unavailable();
       if (!(r.get() instanceof Company.Done d)) return error(ApiError.of(((Company.Refused) r.get()).refusal()));
-      return inner.apply(company, d.card());
-    }));
+      return inner.apply(d.card());
+    });
   }
 
   private Route maintaining(Principal p, CompanyId id, Function<NumberPlan.Company, Route> inner) {
