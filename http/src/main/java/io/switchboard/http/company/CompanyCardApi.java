@@ -6,6 +6,7 @@ import io.switchboard.core.company.Company;
 import io.switchboard.core.company.CompanyCard;
 import io.switchboard.core.company.CompanyProfile;
 import io.switchboard.core.company.Contact;
+import io.switchboard.core.company.ContactImport;
 import io.switchboard.core.company.ContactId;
 import io.switchboard.core.company.Redirect;
 import io.switchboard.core.company.StaffSearch;
@@ -18,6 +19,7 @@ import io.switchboard.http.ApiError;
 import io.switchboard.http.auth.Authenticator;
 import io.switchboard.http.auth.Principal;
 import io.switchboard.http.auth.SecuredRoutes;
+import io.switchboard.http.contactimport.ContactSheets;
 import io.switchboard.http.directory.DirectoryCache;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -40,7 +42,10 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
 import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -130,6 +135,7 @@ public final class CompanyCardApi extends SecuredRoutes {
                     : putContact(id, contact, StatusCodes.CREATED))))))),
         path("export", () -> get(() -> parameterOptional("format", format -> reading(p, id, (company, card) ->
             export(company, card, format.orElse("json")))))),
+        path("import", () -> post(() -> maintaining(p, id, company -> importContacts(id)))),
         pathPrefix(PathMatchers.segment(), rawContact -> withId(() -> new ContactId(rawContact),
             contactId -> contact(p, id, contactId))));
   }
@@ -161,6 +167,79 @@ public final class CompanyCardApi extends SecuredRoutes {
     return onComplete(directory.plan(), r -> r.isFailure() ? unavailable()
         : r.get().calendars().containsKey(profile.calendar()) ? inner.get()
             : invalid("calendar", "calendar: unknown calendar " + profile.calendar()));
+  }
+
+  // ---------------------------------------------------------------- import (ANS-7)
+
+  /** Largest import file: 50,000 contacts of an .xlsx fit in a few megabytes. */
+  public static final long MAX_IMPORT_BYTES = 10L * 1024 * 1024;
+  /** Contacts shown in a preview. */
+  public static final int PREVIEW = 20;
+
+  public record ImportReport(boolean imported, String mode, int rowsRead, int valid, int added, int updated,
+      int removed, int errorCount, List<ContactImport.RowError> errors, List<ContactView> preview) {}
+
+  /**
+   * {@code POST …/contacts/import?mode=merge|replace&preview=true&filename=…}: the file is the body
+   * (.xlsx or .csv, by {@code filename} or Content-Type). A preview writes nothing; an import with
+   * any row error writes nothing either (422 with the errors), otherwise all rows at once.
+   */
+  private Route importContacts(CompanyId id) {
+    return parameterOptional("mode", mode -> parameterOptional("preview", preview ->
+        parameterOptional("filename", filename -> field("mode", () -> importMode(mode.orElse("merge")), importMode ->
+        handleRejections(RejectionHandler.newBuilder().handle(MalformedRequestContentRejection.class, r ->
+                error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "an import file is at most " + MAX_IMPORT_BYTES
+                    + " bytes", "body"))).build(),
+            () -> extractRequest(request -> withSizeLimit(MAX_IMPORT_BYTES, () ->
+                entity(Unmarshaller.entityToByteArray(), bytes -> {
+                  String kind = filename.orElse(request.entity().getContentType().mediaType().toString());
+                  CompletionStage<ContactImport.Result> parsed = java.util.concurrent.CompletableFuture.supplyAsync(
+                      () -> ContactSheets.read(bytes, kind).contacts(),
+                      system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
+                  return onComplete(parsed, result -> {
+                    if (result.isFailure()) {
+                      Throwable t = result.failed().get();
+                      while (t.getCause() != null && t instanceof java.util.concurrent.CompletionException) t = t.getCause();
+                      if (t instanceof IllegalArgumentException) return invalid("body", t.getMessage());
+                      throw new IllegalStateException(t);
+                    }
+                    return card(id, card -> imported(id, card, result.get(), importMode,
+                        preview.map(Boolean::parseBoolean).orElse(false)));
+                  });
+                }))))))));
+  }
+
+  private static Company.ImportMode importMode(String raw) {
+    return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+      case "merge" -> Company.ImportMode.MERGE;
+      case "replace" -> Company.ImportMode.REPLACE;
+      default -> throw new IllegalArgumentException("must be merge or replace, got " + raw);
+    };
+  }
+
+  private Route imported(CompanyId id, CompanyCard card, ContactImport.Result r, Company.ImportMode mode,
+      boolean preview) {
+    Instant now = clock.instant();
+    List<ContactView> sample = r.contacts().stream().limit(PREVIEW).map(c -> ContactView.of(c, now)).toList();
+    int updated = (int) r.contacts().stream().filter(c -> card.contacts().containsKey(c.id())).count();
+    java.util.Set<ContactId> named = new java.util.HashSet<>();
+    r.contacts().forEach(c -> named.add(c.id()));
+    int removed = mode == Company.ImportMode.REPLACE
+        ? (int) card.contacts().keySet().stream().filter(k -> !named.contains(k)).count() : 0;
+    ImportReport report = new ImportReport(false, mode.name().toLowerCase(java.util.Locale.ROOT), r.rowsRead(),
+        r.contacts().size(), r.contacts().size() - updated, updated, removed, r.errorCount(), r.errors(), sample);
+    if (!r.ok()) return complete(preview ? StatusCodes.OK : StatusCodes.UNPROCESSABLE_ENTITY, report,
+        Jackson.marshaller(json));
+    if (preview) return ok(report);
+    if (r.contacts().isEmpty()) return invalid("body", "the file holds no contacts");
+    return onComplete(this.<Company.Command, Company.Reply>ask(engine.refs().company(id),
+        reply -> new Company.ImportContacts(r.contactsToImport(), mode, reply)), x -> {
+      if (x.isFailure()) return unavailable();
+      if (x.get() instanceof Company.Refused refused) return error(ApiError.of(refused.refusal()));
+      Company.Imported done = (Company.Imported) x.get();
+      return ok(new ImportReport(true, report.mode(), r.rowsRead(), r.contacts().size(), done.added(), done.updated(),
+          done.removed(), 0, List.of(), sample));
+    });
   }
 
   private static int limit(String raw) {
