@@ -26,3 +26,6 @@ CREATE TABLE stat_message (
     last_error VARCHAR(300)
 );
 CREATE INDEX stat_message_company ON stat_message (company, taken_at);
+
+-- Calls of blocked callers (ANS-15), per answering point and day.
+ALTER TABLE stat_billing ADD COLUMN blocked_calls BIGINT NOT NULL DEFAULT 0;

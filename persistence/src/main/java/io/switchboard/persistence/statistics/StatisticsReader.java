@@ -41,13 +41,13 @@ public final class StatisticsReader {
 
   public record BillingRow(String answeringPoint, LocalDate periodStart, long answeredVoice, long answeredChat,
       long answeredEmail, long answeredSms, long answeredSocial, long messagesTaken, long transferredCalls,
-      long smsSent) {
+      long smsSent, long blockedCalls) {
 
     BillingRow plus(BillingRow o) {
       return new BillingRow(answeringPoint, periodStart, answeredVoice + o.answeredVoice,
           answeredChat + o.answeredChat, answeredEmail + o.answeredEmail, answeredSms + o.answeredSms,
           answeredSocial + o.answeredSocial, messagesTaken + o.messagesTaken, transferredCalls + o.transferredCalls,
-          smsSent + o.smsSent);
+          smsSent + o.smsSent, blockedCalls + o.blockedCalls);
     }
   }
 
@@ -193,7 +193,7 @@ public final class StatisticsReader {
           LocalDate day = rs.getDate(2).toLocalDate();
           LocalDate period = monthly ? day.withDayOfMonth(1) : day;
           BillingRow row = new BillingRow(rs.getString(1), period, rs.getLong(3), rs.getLong(4), rs.getLong(5),
-              rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
+              rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11));
           sums.computeIfAbsent(row.answeringPoint(), k -> new TreeMap<>()).merge(period, row, BillingRow::plus);
         });
     List<BillingRow> rows = new ArrayList<>();
