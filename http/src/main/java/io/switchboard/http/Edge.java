@@ -73,6 +73,7 @@ public final class Edge extends SecuredRoutes {
   private final io.switchboard.http.agent.ScreenPop screenPop;
   private final io.switchboard.http.company.CompanyCardApi companyCards;
   private final io.switchboard.http.message.MessageApi messages;
+  private final io.switchboard.http.company.CompanyCallsApi companyCalls;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -112,6 +113,7 @@ public final class Edge extends SecuredRoutes {
     this.companyCards = new io.switchboard.http.company.CompanyCardApi(system, engine, json, timeout, auth, directory,
         clock);
     this.messages = new io.switchboard.http.message.MessageApi(system, engine, json, timeout, auth, directory, clock);
+    this.companyCalls = new io.switchboard.http.company.CompanyCallsApi(system, json, timeout, auth, directory, clock);
     io.switchboard.core.message.Message.init(system, clock,
         io.switchboard.http.message.MessageChannels.fromConfig(system, config, settings.timeZone()),
         new io.switchboard.core.message.Message.Settings(config.getDurationList("switchboard.answering.message-retry-delays")));
@@ -120,6 +122,7 @@ public final class Edge extends SecuredRoutes {
     if (statisticsApi != null) {
       screenPop.history(statisticsApi::recentCalls);
       messages.reader(statisticsApi.reader());
+      companyCalls.reader(statisticsApi.reader());
     }
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid, screenPop);
@@ -188,7 +191,7 @@ public final class Edge extends SecuredRoutes {
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
                     authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p),
                         pathPrefix("companies", () -> companyCards.routes(p)), messages.routes(p),
-                        adminApi.routes(p))))))),
+                        companyCalls.routes(p), adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),

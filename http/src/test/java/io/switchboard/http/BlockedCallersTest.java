@@ -62,6 +62,15 @@ class BlockedCallersTest {
         l -> l.get("calls").size() >= 2, "the call log");
     assertThat(log.get("calls").findValuesAsText("outcome")).contains("blocked");
 
+    // The client sees its own calls and how they ended (customer portal); another company's are not its.
+    JsonNode own = EdgeFixture.eventually(Duration.ofSeconds(15),
+        () -> f.expect(200, client, "GET", "/companies/acme/calls", null),
+        c -> c.at("/summary/calls").asInt() == 2, "the client's call figures");
+    assertThat(own.at("/summary/outcomes").findValuesAsText("outcome")).containsExactly("abandoned", "blocked");
+    assertThat(own.get("calls").findValuesAsText("callId")).containsExactly("blk-1", "blk-2");
+    f.expect(403, client, "GET", "/statistics/calls", null);
+    EdgeFixture.assertError(f.call(client, "GET", "/companies/acme/calls?limit=0", null), 400, "limit", "from 1");
+
     // The default action refuses; an empty list blocks no one; bad numbers name the field.
     assertThat(f.expect(200, admin, "PUT", "/companies/acme/blocked-callers", "{\"numbers\":[\"0771123456\"]}")
         .at("/action/type").asText()).isEqualTo("reject");

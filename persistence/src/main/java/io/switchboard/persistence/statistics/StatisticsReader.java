@@ -258,6 +258,28 @@ public final class StatisticsReader {
     return rows;
   }
 
+  /** A company's calls arrived in a period, per outcome ("open" while not ended), with mean wait and talk. */
+  public record OutcomeCount(String outcome, int calls, Long averageWaitMs, Long averageTalkMs) {}
+
+  public List<OutcomeCount> companyOutcomes(String company, Instant from, Instant to) {
+    List<OutcomeCount> rows = new ArrayList<>();
+    query("SELECT COALESCE(outcome, 'open'), COUNT(*), AVG(wait_ms), AVG(talk_ms) FROM stat_call_log"
+            + " WHERE company = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY COALESCE(outcome, 'open')"
+            + " ORDER BY 1",
+        ps -> {
+          ps.setString(1, company);
+          ps.setLong(2, from.toEpochMilli());
+          ps.setLong(3, to.toEpochMilli());
+        },
+        rs -> rows.add(new OutcomeCount(rs.getString(1), rs.getInt(2), average(rs, 3), average(rs, 4))));
+    return rows;
+  }
+
+  private static Long average(ResultSet rs, int column) throws SQLException {
+    java.math.BigDecimal v = rs.getBigDecimal(column);
+    return v == null ? null : v.setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+  }
+
   /** A message taken for a client, as the customer portal lists it (ANS-6, ANS-8). */
   public record MessageRow(String messageId, String answeringPoint, String company, String contact,
       String recipientName, String callId, String callerName, String callerNumber, String callerCompany,
