@@ -151,6 +151,8 @@ public final class CallSession
   /** Sent by sharding to passivate the session. */
   public record Stop() implements Command {}
 
+  private static final java.time.Duration STOP_RETRY = java.time.Duration.ofMillis(50);
+
   private record NumberResolved(NumberPlan.Reply reply, Throwable failure) implements Command {}
 
   private record AdmissionResolved(Routing routing, Queue.Reply reply, Throwable failure) implements Command {}
@@ -394,7 +396,13 @@ public final class CallSession
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
     b.forAnyState()
-        .onCommand(Stop.class, c -> Effect().stop().thenNoReply())
+        .onCommand(Stop.class, c -> {
+          // A stop (passivation) that overtook an arrival being routed waits for it to be answered:
+          // stopping now would leave its caller without a reply. Sharding holds new messages meanwhile.
+          if (routing == null) return Effect().stop().thenNoReply();
+          timers.startSingleTimer(Stop.class, new Stop(), STOP_RETRY);
+          return Effect().noReply();
+        })
         .onCommand(PassivateNow.class, (s, c) -> {
           // Only a session with nothing left to do may go.
           if (routing == null && (s instanceof NoCall || s instanceof Finished)) passivate.accept(context.getSelf());
