@@ -238,11 +238,14 @@ public final class Edge extends SecuredRoutes {
         }))));
   }
 
+  /** The signed-in user; {@code companies} are a client user's own companies (customer portal), empty for staff. */
   public record UserInfo(String username, String name, java.util.Set<Role> roles,
       java.util.Set<io.switchboard.core.directory.AnsweringPointId> answeringPoints,
-      io.switchboard.core.agent.AgentId agentId) {
+      io.switchboard.core.agent.AgentId agentId,
+      java.util.SortedSet<io.switchboard.core.directory.CompanyId> companies) {
     static UserInfo of(Principal p) {
-      return new UserInfo(p.user().username(), p.user().name(), p.user().roles(), p.user().answeringPoints(), p.agentId());
+      return new UserInfo(p.user().username(), p.user().name(), p.user().roles(), p.user().answeringPoints(), p.agentId(),
+          new java.util.TreeSet<>(p.user().companies()));
     }
   }
 
