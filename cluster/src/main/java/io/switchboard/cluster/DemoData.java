@@ -184,8 +184,11 @@ final class DemoData {
         new Handling.Note("Take a message for the person asked for; promise a call back within the working day.",
             "new-client"),
         new Handling.Note("We are closed: take a message and tell the caller we open at 08:00 on weekdays.", null),
-        "Mon–Fri 08:00–17:00", office, PhoneTone.FORMAL, null, faq, List.of("+4685550599"), List.of("+4685550509"),
+        "Mon–Fri 08:00–17:00", office, PhoneTone.FORMAL, null, faq, List.of("+4685550509"),
         List.of("https://crm.example.com/lookup?phone={ANO}&call={CALLID}")), r)));
+    // An advertiser the firm does not take calls from (ANS-15): declined unanswered.
+    check(ask(engine.refs().numberPlan(), (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutBlockedCallers(
+        LINDBERG_ID, new io.switchboard.core.numberplan.BlockedCallers(List.of("+4685550599"), null), r)));
 
     contact(company, "karin-lind", Contact.Kind.PERSON, "Karin Lind", "Managing partner", "Partners",
         "+4685550510", "karin.lind@example.com", "+46701550510", null);

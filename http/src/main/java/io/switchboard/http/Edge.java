@@ -74,6 +74,7 @@ public final class Edge extends SecuredRoutes {
   private final io.switchboard.http.company.CompanyCardApi companyCards;
   private final io.switchboard.http.message.MessageApi messages;
   private final io.switchboard.http.company.CompanyCallsApi companyCalls;
+  private final io.switchboard.http.company.DirectorySearchApi directorySearch;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -114,6 +115,8 @@ public final class Edge extends SecuredRoutes {
         clock);
     this.messages = new io.switchboard.http.message.MessageApi(system, engine, json, timeout, auth, directory, clock);
     this.companyCalls = new io.switchboard.http.company.CompanyCallsApi(system, json, timeout, auth, directory, clock);
+    this.directorySearch = new io.switchboard.http.company.DirectorySearchApi(system, json, timeout, auth, directory,
+        clock);
     io.switchboard.core.message.Message.init(system, clock,
         io.switchboard.http.message.MessageChannels.fromConfig(system, config, settings.timeZone()),
         new io.switchboard.core.message.Message.Settings(config.getDurationList("switchboard.answering.message-retry-delays")));
@@ -123,6 +126,7 @@ public final class Edge extends SecuredRoutes {
       screenPop.history(statisticsApi::recentCalls);
       messages.reader(statisticsApi.reader());
       companyCalls.reader(statisticsApi.reader());
+      directorySearch.reader(statisticsApi.reader());
     }
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid, screenPop);
@@ -191,7 +195,8 @@ public final class Edge extends SecuredRoutes {
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
                     authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p),
                         pathPrefix("companies", () -> companyCards.routes(p)), messages.routes(p),
-                        companyCalls.routes(p), adminApi.routes(p))))))),
+                        companyCalls.routes(p),
+                        directorySearch.routes(p), adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),

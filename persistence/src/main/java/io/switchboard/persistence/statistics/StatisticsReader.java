@@ -280,6 +280,33 @@ public final class StatisticsReader {
     return v == null ? null : v.setScale(0, java.math.RoundingMode.HALF_UP).longValue();
   }
 
+  /** A contact as the cross-company search finds it; the redirect as written (the caller judges if it lapsed). */
+  public record DirectoryContact(String company, String contactId, String kind, String name, String title,
+      String department, String phones, String email, String mobile, String redirectReason, Instant redirectUntil,
+      String redirectNote) {}
+
+  /**
+   * Contacts of {@code companies} whose search text has every word at the start of one of its
+   * words (words folded by the caller as the directory folds them), by name; at most {@code limit}.
+   */
+  public List<DirectoryContact> searchContacts(Collection<String> companies, List<String> words, int limit) {
+    if (companies.isEmpty()) return List.of();
+    StringBuilder sql = new StringBuilder("SELECT company, contact_id, kind, name, title, department, phones, email,"
+        + " mobile, redirect_reason, redirect_until, redirect_note FROM dir_contact WHERE 1 = 1");
+    sql.append(in("company", companies));
+    for (int i = 0; i < words.size(); i++) sql.append(" AND search_text LIKE ? ESCAPE '!'");
+    sql.append(" ORDER BY name, company, contact_id LIMIT ").append(Math.max(0, limit));
+    List<DirectoryContact> rows = new ArrayList<>();
+    query(sql.toString(), ps -> {
+      bind(ps, 1, companies);
+      int next = companies.size() + 1;
+      for (String w : words) ps.setString(next++, "% " + like(w) + "%");
+    }, rs -> rows.add(new DirectoryContact(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+        instant(rs, 11), rs.getString(12))));
+    return rows;
+  }
+
   /** A message taken for a client, as the customer portal lists it (ANS-6, ANS-8). */
   public record MessageRow(String messageId, String answeringPoint, String company, String contact,
       String recipientName, String callId, String callerName, String callerNumber, String callerCompany,
