@@ -183,6 +183,15 @@ public final class StatisticsProjections {
         .withGroup(20, Duration.ofMillis(100));
   }
 
+  /** The projection a slice key belongs to. */
+  static String nameOf(String key) {
+    if (key.startsWith("call-")) return CALLS;
+    if (key.startsWith("agent-")) return AGENTS;
+    if (key.equals("message")) return MESSAGES;
+    if (key.equals("company")) return DIRECTORY;
+    throw new IllegalArgumentException("no projection has the slice " + key);
+  }
+
   /** The entity id of a persistence id "Type|id". */
   static String entityId(EventEnvelope<?> e) {
     String pid = e.persistenceId();

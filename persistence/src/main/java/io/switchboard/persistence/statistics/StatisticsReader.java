@@ -345,8 +345,7 @@ public final class StatisticsReader {
         ps.setString(1, key);
         ps.setLong(2, offset == null ? 0 : offset);
       }, rs -> pending[0] = rs.getLong(1));
-      String projection = key.startsWith("call") ? StatisticsProjections.CALLS : StatisticsProjections.AGENTS;
-      result.add(new ProjectionStatus(projection, key, offset, pending[0], lastLagMillis.get(key)));
+      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key, offset, pending[0], lastLagMillis.get(key)));
     }
     return result;
   }
