@@ -445,6 +445,19 @@ async function run() {
     await waitText(client, `#messages tr[data-message="${sent[1].id}"] [data-field="text"]`, (s) => s === MESSAGE_TEXT, 'message text');
   });
 
+  await step("the portal shows the client's own calls", async () => {
+    const deadline = Date.now() + STEP_MS;
+    let summary = '';
+    while (!/^[1-9][0-9]* calls/.test(summary) && Date.now() < deadline) {
+      await client.click('#calls-refresh');
+      await client.waitForTimeout(400);
+      summary = (await client.textContent('#calls-summary')) || '';
+    }
+    check(/^[1-9][0-9]* calls/.test(summary), `the calls summary says "${summary}"`);
+    check(/[1-9][0-9]* messages taken/.test(summary), `the calls summary counts no message: "${summary}"`);
+    check(await client.$('#calls tbody tr') !== null, 'the calls table is empty');
+  });
+
   await step('the client adds a contact, edits it, sets and clears its redirect, deletes it', async () => {
     await client.click('#contact-add');
     await client.fill('#contact-name', 'Åsa Öhman');

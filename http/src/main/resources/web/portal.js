@@ -91,7 +91,7 @@ async function choose(id) {
   const name = (state.companies.find((c) => c.id === id) || {}).name || id;
   setText($('#company-title'), name);
   document.title = `${name} — Switchboard customer portal`;
-  await Promise.all([loadCard(), loadContacts(), loadMessages()]);
+  await Promise.all([loadCard(), loadContacts(), loadMessages(), loadCalls()]);
 }
 
 async function loadCard() {
@@ -135,6 +135,34 @@ async function loadMessages() {
     el('td', { dataset: { field: 'email' } }, m.emailTo ? `${m.emailStatus || '—'} (${m.emailTo})` : '—'),
     el('td', { dataset: { field: 'sms' } }, m.smsTo ? `${m.smsStatus || '—'} (${m.smsTo})` : '—'))));
   show($('#messages-empty'), rows.length === 0);
+}
+
+function seconds(ms) {
+  return ms == null ? '—' : `${Math.round(ms / 1000)} s`;
+}
+
+const OUTCOMES = { completed: 'answered', abandoned: 'caller hung up', closed: 'closed', overflowed: 'overflowed',
+  blocked: 'blocked', open: 'in progress' };
+
+async function loadCalls() {
+  const r = await api('GET', `${base()}/calls?limit=200`);
+  const body = $('#calls tbody');
+  if (!r.ok) {
+    setText($('#calls-summary'), `Call figures cannot be shown now: ${r.error}`);
+    body.replaceChildren();
+    return;
+  }
+  const s = r.data.summary;
+  const parts = s.outcomes.map((o) => `${o.calls} ${OUTCOMES[o.outcome] || o.outcome}`);
+  setText($('#calls-summary'), `${s.calls} calls${parts.length ? ': ' + parts.join(', ') : ''}; `
+    + `${s.messages} messages taken.`);
+  const rows = (r.data.calls || []).slice().reverse();
+  body.replaceChildren(...rows.map((c) => el('tr', { dataset: { call: c.callId } },
+    el('td', {}, when(c.arrivedAt)),
+    el('td', {}, c.callerNumber || '—'),
+    el('td', {}, OUTCOMES[c.outcome] || c.outcome || 'in progress'),
+    el('td', {}, seconds(c.waitMs)),
+    el('td', {}, seconds(c.talkMs)))));
 }
 
 // ---- the company and its redirect --------------------------------------------------------------
@@ -404,6 +432,7 @@ $('#exceptions').addEventListener('click', (event) => {
   if (button && row) removeException(row.dataset.exception);
 });
 $('#messages-refresh').addEventListener('click', () => loadMessages());
+$('#calls-refresh').addEventListener('click', () => loadCalls());
 
 // ---- start ----------------------------------------------------------------------------------------
 
