@@ -171,7 +171,7 @@ class StatisticsApiTest {
   @Test
   void statusShowsTheLagAndARebuildRefillsTheSameFigures() throws Exception {
     JsonNode status = f.expect(200, supervisor, "GET", "/statistics/status", null);
-    assertThat(status.get("projections")).hasSize(8);
+    assertThat(status.get("projections")).hasSize(9);
     assertThat(status.at("/lag/count").asLong()).isPositive();
     String before = f.expect(200, admin, "GET", "/statistics/intervals?dimension=queue&granularity=day", null)
         .get("rows").toString();
