@@ -107,6 +107,26 @@ public final class Agent
   public record Transfer(String loginId, CallId callId, TransferTarget target, ActorRef<Reply> replyTo)
       implements UserCommand {}
 
+  /**
+   * Announce transfer (ANS-4): consults {@code number} on the call the agent talks on (or {@code
+   * callId}) before connecting the caller there; the caller is held meanwhile. The call's
+   * session decides; the agent stays busy on the call.
+   */
+  public record Consult(String loginId, CallId callId, String number, ActorRef<Reply> replyTo)
+      implements UserCommand {}
+
+  /** During a consultation: talk to the other party (the contact or the caller). */
+  public record Toggle(String loginId, CallId callId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  /**
+   * Connects the caller with the consulted contact and leaves: the talk ends as a transfer
+   * (wrap-up starts), once the call agreed.
+   */
+  public record CompleteConsult(String loginId, CallId callId, ActorRef<Reply> replyTo) implements UserCommand {}
+
+  /** Ends the consultation (drops the contact) and is back with the caller. */
+  public record CancelConsult(String loginId, CallId callId, ActorRef<Reply> replyTo) implements UserCommand {}
+
   public record EndWrapUp(String loginId, ActorRef<Reply> replyTo) implements UserCommand {}
 
   public record GetState(ActorRef<Reply> replyTo) implements UserCommand {}
@@ -412,6 +432,15 @@ public final class Agent
         .onCommand(EndCall.class, (s, c) -> checked(s, c, () -> onEndCall(s, c)))
         .onCommand(Transfer.class, (s, c) -> checked(s, c, () -> onTransfer(s, c)))
         .onCommand(TransferAnswered.class, this::onTransferAnswered)
+        .onCommand(Consult.class, (s, c) -> checked(s, c, () ->
+            consultStep(s, c.callId(), c.replyTo(), false, r -> new CallSession.Consult(id, c.number(), r))))
+        .onCommand(Toggle.class, (s, c) -> checked(s, c, () ->
+            consultStep(s, c.callId(), c.replyTo(), false, r -> new CallSession.Toggle(id, r))))
+        .onCommand(CompleteConsult.class, (s, c) -> checked(s, c, () ->
+            consultStep(s, c.callId(), c.replyTo(), true, r -> new CallSession.CompleteConsult(id, r))))
+        .onCommand(CancelConsult.class, (s, c) -> checked(s, c, () ->
+            consultStep(s, c.callId(), c.replyTo(), false, r -> new CallSession.CancelConsult(id, r))))
+        .onCommand(ConsultAnswered.class, this::onConsultAnswered)
         .onCommand(EndWrapUp.class, (s, c) -> checked(s, c, () -> onEndWrapUp(s, c)))
         .onCommand(OfferContact.class, this::onOffer)
         .onCommand(NoOfferNow.class, this::onNoOfferNow)
@@ -446,6 +475,10 @@ public final class Agent
   private record TransferAnswered(CallId callId, CallSession.Reply reply, Throwable failure, ActorRef<Reply> replyTo)
       implements Command {}
 
+  /** The call's answer to a consultation step; {@code completes}: the step was the completion. */
+  private record ConsultAnswered(CallId callId, boolean completes, CallSession.Reply reply, Throwable failure,
+      ActorRef<Reply> replyTo) implements Command {}
+
   private interface Handler {
     ReplyEffect<Event, State> run();
   }
@@ -469,6 +502,10 @@ public final class Agent
     if (c instanceof DeclineOffer x) return x.loginId();
     if (c instanceof EndCall x) return x.loginId();
     if (c instanceof Transfer x) return x.loginId();
+    if (c instanceof Consult x) return x.loginId();
+    if (c instanceof Toggle x) return x.loginId();
+    if (c instanceof CompleteConsult x) return x.loginId();
+    if (c instanceof CancelConsult x) return x.loginId();
     if (c instanceof EndWrapUp x) return x.loginId();
     return null;
   }
@@ -744,6 +781,36 @@ public final class Agent
           + "still happen, look at the call"));
     Optional<AgentContact> busy = s.contact(m.callId()).filter(x -> x.phase() == Phase.BUSY);
     if (busy.isEmpty()) return Effect().reply(m.replyTo(), new Done(view(s)));
+    return endTalk(s, busy.get(), EndedBy.TRANSFER, ctx.now(), m.replyTo());
+  }
+
+  /**
+   * A step of an announce transfer (ANS-4), asked of the call the agent is busy on: the call
+   * decides and answers; the completion ends the agent's talk as a transfer does.
+   */
+  private ReplyEffect<Event, State> consultStep(LoggedInState s, CallId callId, ActorRef<Reply> replyTo,
+      boolean completes, java.util.function.Function<ActorRef<CallSession.Reply>, CallSession.Command> make) {
+    Optional<AgentContact> busy = s.contacts().stream()
+        .filter(x -> x.phase() == Phase.BUSY)
+        .filter(x -> callId == null || x.offer().contact().callId().equals(callId))
+        .findFirst();
+    if (busy.isEmpty())
+      return refuse(replyTo, Refusal.conflict(callId == null
+          ? "agent " + id + " is not on a call to consult on"
+          : "agent " + id + " is not on call " + callId));
+    CallId call = busy.get().offer().contact().callId();
+    context.ask(CallSession.Reply.class, ctx.refs().call(call), ctx.settings().askTimeout(), make::apply,
+        (reply, failure) -> new ConsultAnswered(call, completes, reply, failure, replyTo));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> onConsultAnswered(LoggedInState s, ConsultAnswered m) {
+    if (m.reply() instanceof CallSession.Refused r) return refuse(m.replyTo(), r.refusal());
+    if (!(m.reply() instanceof CallSession.Done))
+      return refuse(m.replyTo(), Refusal.conflict("call " + m.callId() + " did not answer in time; the step may "
+          + "still happen, look at the call"));
+    Optional<AgentContact> busy = s.contact(m.callId()).filter(x -> x.phase() == Phase.BUSY);
+    if (!m.completes() || busy.isEmpty()) return Effect().reply(m.replyTo(), new Done(view(s)));
     return endTalk(s, busy.get(), EndedBy.TRANSFER, ctx.now(), m.replyTo());
   }
 

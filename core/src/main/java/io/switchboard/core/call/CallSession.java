@@ -142,6 +142,55 @@ public final class CallSession
   /** From the talking agent: send the call on (blind transfer, ANS-4); answered {@link Done} or refused. */
   public record Transfer(AgentId agent, TransferTarget target, ActorRef<Reply> replyTo) implements Command {}
 
+  /** What the consulting agent asks of its call (ANS-4). */
+  public sealed interface ConsultCommand extends Command {
+    AgentId agent();
+
+    ActorRef<Reply> replyTo();
+  }
+
+  /** What the telephony edge reports on a consultation's leg to the number. */
+  public sealed interface ConsultReport extends Command {
+    String consultId();
+
+    ActorRef<Reply> replyTo();
+  }
+
+  /**
+   * From the talking agent: consult {@code number} before connecting the caller there (announce
+   * transfer, ANS-4). The caller is held; the telephony edge dials the number and reports with
+   * {@link ConsultLegAnswered} or {@link ConsultLegFailed}. Answered {@link Done} or refused.
+   */
+  public record Consult(AgentId agent, String number, ActorRef<Reply> replyTo) implements ConsultCommand {}
+
+  /** From the consulting agent: talk to the other party (the contact or the caller); the other one is held. */
+  public record Toggle(AgentId agent, ActorRef<Reply> replyTo) implements ConsultCommand {}
+
+  /**
+   * From the consulting agent: connect the caller with the contact, who answered, and leave: the
+   * call ends as transferred to the number (wrap-up follows for the agent).
+   */
+  public record CompleteConsult(AgentId agent, ActorRef<Reply> replyTo) implements ConsultCommand {}
+
+  /**
+   * From the consulting agent: drop the contact's leg and be back with the caller (also
+   * dismisses a failed consultation).
+   */
+  public record CancelConsult(AgentId agent, ActorRef<Reply> replyTo) implements ConsultCommand {}
+
+  /**
+   * From the telephony edge (the SIP gateway): the number of consultation {@code consultId}
+   * answered. Refused when that consultation is no longer dialling (cancelled, the call ended):
+   * the edge then hangs up the contact.
+   */
+  public record ConsultLegAnswered(String consultId, ActorRef<Reply> replyTo) implements ConsultReport {}
+
+  /** From the telephony edge: the number did not answer ({@code reason}: busy, no answer, ...). */
+  public record ConsultLegFailed(String consultId, String reason, ActorRef<Reply> replyTo) implements ConsultReport {}
+
+  /** From the telephony edge: the contact of consultation {@code consultId} hung up. */
+  public record ConsultLegEnded(String consultId, ActorRef<Reply> replyTo) implements ConsultReport {}
+
   /**
    * A call an agent transferred to {@code queue}: a new call, arrived with the facts of {@code
    * origin} (its caller, company and seniority), queued without number plan or menu.
@@ -258,6 +307,25 @@ public final class CallSession
 
   public record CallCompleted(AgentId agent, Instant at) implements Event {}
 
+  /** The talking agent consults {@code number} (announce transfer, ANS-4); the caller is held. */
+  public record ConsultStarted(AgentId agent, String consultId, String number, Instant at) implements Event {}
+
+  /** The consulted number answered: the agent talks to the contact. */
+  public record ConsultAnswered(String consultId, Instant at) implements Event {}
+
+  /** The consulted number did not answer: the agent is back with the caller. */
+  public record ConsultFailed(String consultId, String reason, Instant at) implements Event {}
+
+  /** The agent now talks to {@code talkingTo}; the other party is held. */
+  public record ConsultToggled(String consultId, Consultation.Party talkingTo, Instant at) implements Event {}
+
+  /**
+   * The consultation is over. {@link Consultation.Ending#COMPLETED} is followed, in the same
+   * write, by {@link CallEnded} ({@link EndedBy#TRANSFER}) and {@link CallTransferred} to the
+   * number; {@link Consultation.Ending#CALL_ENDED} by the {@link CallEnded} that ended it.
+   */
+  public record ConsultEnded(String consultId, Consultation.Ending ending, Instant at) implements Event {}
+
   public enum ClosedCause {
     /** The queue's calendar said closed. */
     CALENDAR,
@@ -288,8 +356,24 @@ public final class CallSession
     }
   }
 
+  /** {@code consultation}: the announced transfer the agent is making (ANS-4), or null. */
   public record Talking(CallFacts facts, QueueId queue, Instant enqueuedAt, AgentId agent, OfferId offerId,
-      Instant answeredAt) implements State {}
+      Instant answeredAt, Consultation consultation) implements State {
+
+    public Talking(CallFacts facts, QueueId queue, Instant enqueuedAt, AgentId agent, OfferId offerId,
+        Instant answeredAt) {
+      this(facts, queue, enqueuedAt, agent, offerId, answeredAt, null);
+    }
+
+    Talking with(Consultation c) {
+      return new Talking(facts, queue, enqueuedAt, agent, offerId, answeredAt, c);
+    }
+
+    /** A consultation dialling or connected (not a failed one, which is only shown). */
+    boolean consulting() {
+      return consultation != null && consultation.running();
+    }
+  }
 
   public record WrappingUp(CallFacts facts, QueueId queue, Instant enqueuedAt, AgentId agent, OfferId offerId,
       Instant answeredAt, Instant endedAt, EndedBy endedBy) implements State {}
@@ -429,6 +513,8 @@ public final class CallSession
         .onCommand(Transfer.class, (s, c) -> notTalking(c))
         .onCommand(TransferChecked.class, (s, c) -> notTalking(c.request()))
         .onCommand(TransferArrived.class, (s, c) -> transferArrived(c))
+        .onCommand(ConsultCommand.class, (s, c) -> notConsulting(c))
+        .onCommand(ConsultReport.class, (s, c) -> consultOver(c))
         .onAnyCommand(c -> Effect().noReply());
     b.forStateType(Queued.class)
         .onCommand(Ringing.class, this::onRinging)
@@ -444,19 +530,26 @@ public final class CallSession
         .onCommand(Answer.class, (s, c) -> Effect().reply(c.replyTo(),
             s.offerId().equals(c.offerId()) && s.agent().equals(c.agent())
                 ? new AnswerGranted(id) : new AnswerRefused("answered by another agent")))
-        .onCommand(Hangup.class, (s, c) -> Effect().persist(new CallEnded(s.agent(), EndedBy.CALLER, ctx.now()))
+        .onCommand(Hangup.class, (s, c) -> Effect().persist(ending(s, new CallEnded(s.agent(), EndedBy.CALLER, ctx.now())))
             .thenRun((State after) -> {
               ctx.refs().agent(s.agent()).tell(new Agent.CallerHungUp(id, ((WrappingUp) after).endedAt()));
               changed(after);
             })
             .thenReply(c.replyTo(), after -> new Done(view(after))))
         .onCommand(TalkEnded.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
-            : Effect().persist(new CallEnded(s.agent(), EndedBy.AGENT, c.at()))
+            : Effect().persist(ending(s, new CallEnded(s.agent(), EndedBy.AGENT, c.at())))
                 .thenRun(this::changed).thenNoReply())
         .onCommand(Transfer.class, this::onTransfer)
         .onCommand(TransferChecked.class, this::onTransferChecked)
+        .onCommand(Consult.class, this::onConsult)
+        .onCommand(Toggle.class, this::onToggle)
+        .onCommand(CompleteConsult.class, this::onCompleteConsult)
+        .onCommand(CancelConsult.class, this::onCancelConsult)
+        .onCommand(ConsultLegAnswered.class, this::onConsultLegAnswered)
+        .onCommand(ConsultLegFailed.class, this::onConsultLegFailed)
+        .onCommand(ConsultLegEnded.class, this::onConsultLegEnded)
         .onCommand(WrapUpFinished.class, (s, c) -> !s.agent().equals(c.agent()) ? Effect().noReply()
-            : Effect().persist(List.of(new CallEnded(s.agent(), EndedBy.AGENT, c.at()), new CallCompleted(s.agent(), c.at())))
+            : Effect().persist(ending(s, new CallEnded(s.agent(), EndedBy.AGENT, c.at()), new CallCompleted(s.agent(), c.at())))
                 .thenRun(after -> completed(after, c.agent())).thenNoReply())
         .onCommand(CheckOffer.class, (s, c) -> offerStatus(c.agent(), c.offerId(),
             s.offerId().equals(c.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
@@ -484,6 +577,15 @@ public final class CallSession
             c.offerId().equals(s.offerId()) ? OfferState.ANSWERED_BY_YOU : OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, (s, c) -> callStatus(c.agent(),
             c.agent().equals(s.agent()) ? TalkState.ENDED : TalkState.NOT_YOURS, s.endedAt()));
+    // Before the catch-all below: a builder's onAnyCommand ends the search for every state.
+    b.forAnyState()
+        .onCommand(Transfer.class, (s, c) -> notTalking(c))
+        .onCommand(TransferChecked.class, (s, c) -> notTalking(c.request()))
+        .onCommand(TransferArrived.class, (s, c) -> transferArrived(c))
+        .onCommand(ConsultCommand.class, (s, c) -> notConsulting(c))
+        .onCommand(ConsultReport.class, (s, c) -> consultOver(c))
+        .onCommand(ArriveByTransfer.class, (s, c) -> Effect().reply(c.replyTo(),
+            new Refused(Refusal.conflict("call " + id + " exists already"))));
     b.forAnyState()
         .onCommand(Arrive.class, (s, c) -> {
           // A retried arrival (the first reply was lost) gets the call; a different one is a conflict.
@@ -505,12 +607,6 @@ public final class CallSession
         .onCommand(CheckOffer.class, c -> offerStatus(c.agent(), c.offerId(), OfferState.WITHDRAWN))
         .onCommand(CheckCall.class, c -> callStatus(c.agent(), TalkState.NOT_YOURS, null))
         .onAnyCommand(c -> Effect().noReply());
-    b.forAnyState()
-        .onCommand(Transfer.class, (s, c) -> notTalking(c))
-        .onCommand(TransferChecked.class, (s, c) -> notTalking(c.request()))
-        .onCommand(TransferArrived.class, (s, c) -> transferArrived(c))
-        .onCommand(ArriveByTransfer.class, (s, c) -> Effect().reply(c.replyTo(),
-            new Refused(Refusal.conflict("call " + id + " exists already"))));
     return b.build();
   }
 
@@ -523,6 +619,9 @@ public final class CallSession
 
   private ReplyEffect<Event, State> onTransfer(Talking s, Transfer c) {
     if (!s.agent().equals(c.agent())) return notTalking(c);
+    if (s.consulting())
+      return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " consults "
+          + s.consultation().number() + "; complete or cancel the consultation before a transfer")));
     if (c.target() instanceof TransferTarget.ToQueue q) {
       // The queue must exist before the agent lets go of the caller.
       context.ask(Queue.Reply.class, ctx.refs().queue(q.queue()), ctx.settings().askTimeout(), Queue.GetAdmission::new,
@@ -535,6 +634,9 @@ public final class CallSession
   private ReplyEffect<Event, State> onTransferChecked(Talking s, TransferChecked m) {
     Transfer c = m.request();
     if (!s.agent().equals(c.agent())) return notTalking(c);
+    if (s.consulting())
+      return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " consults "
+          + s.consultation().number() + "; complete or cancel the consultation before a transfer")));
     QueueId queue = ((TransferTarget.ToQueue) c.target()).queue();
     if (!(m.reply() instanceof Queue.Admission))
       return Effect().reply(c.replyTo(), new Refused(m.failure() != null
@@ -576,6 +678,138 @@ public final class CallSession
       context.getLog().error("call {} transferred to queue {} as {} was not taken there: {}", id, m.queue(),
           m.newCall(), m.failure() != null ? m.failure().toString() : ((Refused) m.reply()).refusal().message());
     return Effect().noReply();
+  }
+
+  // ------------------------------------------------ announce transfer (ANS-4)
+
+  private ReplyEffect<Event, State> notConsulting(ConsultCommand c) {
+    return Effect().reply(c.replyTo(), new Refused(Refusal.conflict("call " + id + " is not talking to agent "
+        + c.agent() + " now; only the agent on a talking call can consult")));
+  }
+
+  /** A report on a consultation this call no longer has: the edge drops its leg to the number. */
+  private ReplyEffect<Event, State> consultOver(ConsultReport c) {
+    return Effect().reply(c.replyTo(), new Refused(Refusal.gone("consultation " + c.consultId() + " of call " + id
+        + " is over")));
+  }
+
+  /** The events that end a talk, after the end of the consultation it may have running. */
+  private static List<Event> ending(Talking s, Event... events) {
+    List<Event> all = new ArrayList<>();
+    if (s.consultation() != null && s.consulting())
+      all.add(new ConsultEnded(s.consultation().consultId(), Consultation.Ending.CALL_ENDED, events[0].at()));
+    all.addAll(List.of(events));
+    return all;
+  }
+
+  private ReplyEffect<Event, State> refuse(ActorRef<Reply> replyTo, Refusal refusal) {
+    return Effect().reply(replyTo, new Refused(refusal));
+  }
+
+  private ReplyEffect<Event, State> onConsult(Talking s, Consult c) {
+    if (!s.agent().equals(c.agent())) return notConsulting(c);
+    if (c.number() == null || !DIALLED.matcher(c.number()).matches())
+      return refuse(c.replyTo(), Refusal.invalid("number",
+          "number must be 2-20 digits, optionally starting with +, got " + c.number()));
+    if (s.consulting())
+      return refuse(c.replyTo(), Refusal.conflict("call " + id + " already consults " + s.consultation().number()
+          + "; complete or cancel that consultation first"));
+    String consultId = java.util.UUID.randomUUID().toString();
+    return Effect().persist(new ConsultStarted(c.agent(), consultId, c.number(), ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  /** The agent's consultation, or a refusal naming what is missing. */
+  private Refusal noConsultation(Talking s, ConsultCommand c) {
+    if (!s.agent().equals(c.agent()))
+      return Refusal.conflict("call " + id + " is not talking to agent " + c.agent() + " now");
+    if (s.consultation() == null) return Refusal.conflict("call " + id + " has no consultation; consult a number first");
+    return null;
+  }
+
+  private ReplyEffect<Event, State> onToggle(Talking s, Toggle c) {
+    Refusal missing = noConsultation(s, c);
+    if (missing != null) return refuse(c.replyTo(), missing);
+    Consultation k = s.consultation();
+    if (k.state() != Consultation.State.CONNECTED)
+      return refuse(c.replyTo(), Refusal.conflict(k.state() == Consultation.State.DIALLING
+          ? "the consultation of " + k.number() + " is still dialling; toggle once the contact answered"
+          : "the consultation of " + k.number() + " failed (" + k.reason() + "); the agent talks to the caller"));
+    Consultation.Party other = k.talkingTo() == Consultation.Party.CALLER
+        ? Consultation.Party.CONTACT : Consultation.Party.CALLER;
+    return Effect().persist(new ConsultToggled(k.consultId(), other, ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  /** Caller and contact connected, the agent leaves: ended as a transfer to the number. */
+  private ReplyEffect<Event, State> onCompleteConsult(Talking s, CompleteConsult c) {
+    Refusal missing = noConsultation(s, c);
+    if (missing != null) return refuse(c.replyTo(), missing);
+    Consultation k = s.consultation();
+    if (k.state() != Consultation.State.CONNECTED)
+      return refuse(c.replyTo(), Refusal.conflict(k.state() == Consultation.State.DIALLING
+          ? "the contact at " + k.number() + " has not answered yet; wait, or cancel the consultation"
+          : "the consultation of " + k.number() + " failed (" + k.reason() + "); nobody to connect the caller to"));
+    Instant now = ctx.now();
+    return Effect().persist(List.of(new ConsultEnded(k.consultId(), Consultation.Ending.COMPLETED, now),
+            new CallEnded(s.agent(), EndedBy.TRANSFER, now),
+            new CallTransferred(s.agent(), new TransferTarget.ToNumber(k.number()), null, now)))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onCancelConsult(Talking s, CancelConsult c) {
+    Refusal missing = noConsultation(s, c);
+    if (missing != null) return refuse(c.replyTo(), missing);
+    return Effect().persist(new ConsultEnded(s.consultation().consultId(), Consultation.Ending.CANCELLED, ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  /** The consultation {@code consultId} names, if it is this call's current one. */
+  private static Optional<Consultation> current(Talking s, String consultId) {
+    return Optional.ofNullable(s.consultation()).filter(k -> k.consultId().equals(consultId));
+  }
+
+  private ReplyEffect<Event, State> onConsultLegAnswered(Talking s, ConsultLegAnswered c) {
+    Optional<Consultation> k = current(s, c.consultId());
+    if (k.isEmpty() || k.get().state() == Consultation.State.FAILED) return consultOver(c);
+    if (k.get().state() == Consultation.State.CONNECTED) return Effect().reply(c.replyTo(), new Done(view(s)));
+    return Effect().persist(new ConsultAnswered(c.consultId(), ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onConsultLegFailed(Talking s, ConsultLegFailed c) {
+    Optional<Consultation> k = current(s, c.consultId());
+    if (k.isEmpty()) return consultOver(c);
+    if (k.get().state() == Consultation.State.FAILED) return Effect().reply(c.replyTo(), new Done(view(s)));
+    // Answered and then failed (its media was unusable): reported as ended, the agent is back.
+    if (k.get().state() == Consultation.State.CONNECTED) return contactLeft(s, k.get(), c.replyTo());
+    String reason = c.reason() == null || c.reason().isBlank() ? "no answer"
+        : c.reason().length() > 80 ? c.reason().substring(0, 80) : c.reason();
+    return Effect().persist(new ConsultFailed(c.consultId(), reason, ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(c.replyTo(), after -> new Done(view(after)));
+  }
+
+  private ReplyEffect<Event, State> onConsultLegEnded(Talking s, ConsultLegEnded c) {
+    Optional<Consultation> k = current(s, c.consultId());
+    if (k.isEmpty()) return consultOver(c);
+    if (k.get().state() == Consultation.State.FAILED) return Effect().reply(c.replyTo(), new Done(view(s)));
+    if (k.get().state() == Consultation.State.DIALLING)
+      return Effect().persist(new ConsultFailed(c.consultId(), "no answer", ctx.now()))
+          .thenRun(this::changed)
+          .thenReply(c.replyTo(), after -> new Done(view(after)));
+    return contactLeft(s, k.get(), c.replyTo());
+  }
+
+  private ReplyEffect<Event, State> contactLeft(Talking s, Consultation k, ActorRef<Reply> replyTo) {
+    return Effect().persist(new ConsultEnded(k.consultId(), Consultation.Ending.CONTACT_LEFT, ctx.now()))
+        .thenRun(this::changed)
+        .thenReply(replyTo, after -> new Done(view(after)));
   }
 
   private ReplyEffect<Event, State> onArriveByTransfer(NoCall s, ArriveByTransfer c) {
@@ -1006,7 +1240,12 @@ public final class CallSession
 
   /** Re-sends what the session last told others, in case it was lost with a node. */
   private void onRecovered(State state) {
-    if (state instanceof Talking t) ctx.refs().queue(t.queue()).tell(new Queue.Dequeue(id, LeaveReason.ANSWERED));
+    if (state instanceof Talking t) {
+      ctx.refs().queue(t.queue()).tell(new Queue.Dequeue(id, LeaveReason.ANSWERED));
+      // A consultation's last change may have been lost with a node: the edge and the agent's
+      // desktop follow it from the call's changes, so tell it again (they take it idempotently).
+      if (t.consultation() != null) changed(t);
+    }
     else if (state instanceof WrappingUp w && w.endedBy() == EndedBy.CALLER)
       ctx.refs().agent(w.agent()).tell(new Agent.CallerHungUp(id, w.endedAt()));
     else if (state instanceof Finished || state instanceof NoCall)
@@ -1049,6 +1288,22 @@ public final class CallSession
       Queued q = (Queued) state;
       return new Talking(q.facts(), q.queue(), q.enqueuedAt(), e.agent(), e.offerId(), e.at());
     }
+    if (event instanceof ConsultStarted e)
+      return ((Talking) state).with(new Consultation(e.consultId(), e.number(), Consultation.State.DIALLING,
+          Consultation.Party.CONTACT, null, e.at()));
+    if (event instanceof ConsultAnswered e) {
+      Talking t = (Talking) state;
+      return t.with(t.consultation().answered());
+    }
+    if (event instanceof ConsultFailed e) {
+      Talking t = (Talking) state;
+      return t.with(t.consultation().failed(e.reason()));
+    }
+    if (event instanceof ConsultToggled e) {
+      Talking t = (Talking) state;
+      return t.with(t.consultation().talkingTo(e.talkingTo()));
+    }
+    if (event instanceof ConsultEnded e) return ((Talking) state).with(null);
     if (event instanceof CallEnded e) {
       Talking t = (Talking) state;
       return new WrappingUp(t.facts(), t.queue(), t.enqueuedAt(), t.agent(), t.offerId(), t.answeredAt(), e.at(),
@@ -1097,26 +1352,26 @@ public final class CallSession
     if (s instanceof NoCall) return null;
     CallFacts f = factsOf(s);
     if (s instanceof Routed r)
-      return view(f, CallPhase.ROUTING, r.queue(), null, List.of(), null, null, null, null, null, null, null);
+      return view(f, CallPhase.ROUTING, r.queue(), null, List.of(), null, null, null, null, null, null, null, null);
     if (s instanceof Queued q)
       return view(f, q.offers().isEmpty() ? CallPhase.QUEUED : CallPhase.OFFERED, q.queue(), q.enqueuedAt(),
-          q.offers(), null, null, null, null, null, null, null);
+          q.offers(), null, null, null, null, null, null, null, null);
     if (s instanceof Talking t)
       return view(f, CallPhase.TALKING, t.queue(), t.enqueuedAt(), List.of(), t.agent(), t.answeredAt(), null, null,
-          null, null, null);
+          null, null, null, t.consultation());
     if (s instanceof WrappingUp w)
       return view(f, CallPhase.WRAP_UP, w.queue(), w.enqueuedAt(), List.of(), w.agent(), w.answeredAt(), w.endedAt(),
-          w.endedBy(), null, null, null);
+          w.endedBy(), null, null, null, null);
     Finished x = (Finished) s;
     return view(f, CallPhase.FINISHED, x.queue(), null, List.of(), x.agent(), x.answeredAt(),
-        x.endedAt() != null ? x.endedAt() : x.at(), x.endedBy(), x.outcome(), x.closedAction(), x.prompt());
+        x.endedAt() != null ? x.endedAt() : x.at(), x.endedBy(), x.outcome(), x.closedAction(), x.prompt(), null);
   }
 
   private CallView view(CallFacts f, CallPhase phase, QueueId queue, Instant enqueuedAt, List<OfferRecord> ringing,
       AgentId agent, Instant answeredAt, Instant endedAt, EndedBy endedBy, CallOutcome outcome,
-      ClosedAction closedAction, String prompt) {
+      ClosedAction closedAction, String prompt, Consultation consultation) {
     return new CallView(id, phase, f.dialledNumber(), f.callerNumber(), f.answeringPoint(), f.company(), queue,
         f.priority(), f.arrivedAt(), enqueuedAt, f.virtualStartAt(), ringing, agent, answeredAt, endedAt, endedBy,
-        outcome, closedAction, prompt, f.customerNumber(), f.transferredTo(), f.transferCallId());
+        outcome, closedAction, prompt, f.customerNumber(), f.transferredTo(), f.transferCallId(), consultation);
   }
 }

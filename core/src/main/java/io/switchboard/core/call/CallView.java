@@ -9,7 +9,10 @@ import io.switchboard.core.queue.QueueId;
 import java.time.Instant;
 import java.util.List;
 
-/** A call as the API and observers see it. */
+/**
+ * A call as the API and observers see it. {@code consultation}: the announced transfer its agent
+ * is making (ANS-4), while it talks; null otherwise.
+ */
 public record CallView(
     CallId callId,
     CallPhase phase,
@@ -32,5 +35,6 @@ public record CallView(
     String prompt,
     String customerNumber,
     TransferTarget transferredTo,
-    CallId transferCallId)
+    CallId transferCallId,
+    Consultation consultation)
     implements CborSerializable {}

@@ -11,6 +11,10 @@ import io.switchboard.core.agent.AgentContact;
 import io.switchboard.core.agent.AgentView;
 import io.switchboard.core.agent.AnswerGroup;
 import io.switchboard.core.call.CallId;
+import io.switchboard.core.call.CallPhase;
+import io.switchboard.core.call.CallSession;
+import io.switchboard.core.call.CallView;
+import io.switchboard.core.call.Consultation;
 import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.engine.Engine;
 import io.switchboard.core.numberplan.NumberPlan;
@@ -57,6 +61,12 @@ public final class AgentConnection {
 
   public record SessionEnded() implements Command {}
 
+  /**
+   * A call this agent is on changed (its consultation, ANS-4); {@code fetched}: read from the
+   * call after the welcome, not told by it.
+   */
+  public record CallChanged(CallView view, boolean fetched) implements Command {}
+
   private record Welcome(AgentView view) implements Command {}
 
   private record Result(String ref, String command, Agent.Reply reply, Throwable failure) implements Command {}
@@ -97,6 +107,10 @@ public final class AgentConnection {
   private final java.util.Map<OfferId, CallId> ringing = new java.util.HashMap<>();
   private Instant lastInbound;
   private int ticks;
+  /** Consultations as last shown, per call (ANS-4). */
+  private final java.util.Map<CallId, Consultation> consultations = new java.util.HashMap<>();
+  /** Calls whose changes were told since the welcome: a view read earlier is older. */
+  private final java.util.Set<CallId> told = new java.util.HashSet<>();
 
   private AgentConnection(Principal principal, String connectionId, Deps deps, ActorContext<Command> ctx,
       TimerScheduler<Command> timers) {
@@ -139,6 +153,7 @@ public final class AgentConnection {
         .onMessage(Tick.class, t -> onTick())
         .onMessage(SessionChecked.class, s -> s.valid() ? Behaviors.same() : close("session-ended"))
         .onMessage(ScreenPopReady.class, this::onScreenPop)
+        .onMessage(CallChanged.class, this::onCallChanged)
         .onMessage(SessionEnded.class, s -> close("session-ended"))
         .onMessage(Closed.class, c -> stop())
         .build();
@@ -164,6 +179,43 @@ public final class AgentConnection {
     List<AgentChanged> pending = new ArrayList<>(early);
     early.clear();
     pending.forEach(this::onChanged);
+    // A consultation under way (a reconnect): read the calls the agent talks on.
+    shown.contacts().stream().filter(c -> c.phase() == AgentContact.Phase.BUSY)
+        .map(c -> c.offer().contact().callId())
+        .forEach(call -> ctx.ask(CallSession.Reply.class, deps.engine().refs().call(call), deps.askTimeout(),
+            CallSession.GetState::new, (r, t) -> r instanceof CallSession.Done d && d.view() != null
+                ? new CallChanged(d.view(), true) : new CallChanged(null, true)));
+    return Behaviors.same();
+  }
+
+  /** The consultation of a call of this agent, as a {@code consultation} frame when it changed. */
+  private Behavior<Command> onCallChanged(CallChanged c) {
+    if (!welcomed || c.view() == null || !principal.agentId().equals(c.view().agent())) return Behaviors.same();
+    CallId call = c.view().callId();
+    if (c.fetched() && told.contains(call)) return Behaviors.same();
+    if (!c.fetched()) told.add(call);
+    Consultation now = c.view().phase() == CallPhase.TALKING ? c.view().consultation() : null;
+    Consultation before = consultations.get(call);
+    if (java.util.Objects.equals(before, now)) {
+      if (now == null) told.remove(call); // nothing shown for it: forget the call
+      return Behaviors.same();
+    }
+    if (now == null) {
+      consultations.remove(call);
+      told.remove(call);
+    } else {
+      consultations.put(call, now);
+    }
+    ObjectNode f = frame("consultation").put("callId", call.value());
+    if (now == null) f.putNull("consultation");
+    else f.putObject("consultation")
+        .put("consultId", now.consultId())
+        .put("number", now.number())
+        .put("state", now.state().name())
+        .put("talkingTo", now.talkingTo().name())
+        .put("reason", now.reason())
+        .put("startedAt", now.startedAt().toString());
+    send(f);
     return Behaviors.same();
   }
 
@@ -285,8 +337,28 @@ public final class AgentConnection {
           TransferTarget target = target(o);
           mineOnly(ref, type, r -> new Agent.Transfer(principal.loginId(), call, target, r));
         }
+        case "consult" -> {
+          CallId call = id(o, "callId", CallId::new);
+          String number = text(o, "number").strip();
+          if (!number.matches("\\+?[0-9]{2,20}"))
+            throw new BadField("number", "number must be 2-20 digits, optionally starting with +, got " + number);
+          mineOnly(ref, type, r -> new Agent.Consult(principal.loginId(), call, number, r));
+        }
+        case "toggle" -> {
+          CallId call = id(o, "callId", CallId::new);
+          mineOnly(ref, type, r -> new Agent.Toggle(principal.loginId(), call, r));
+        }
+        case "completeConsult" -> {
+          CallId call = id(o, "callId", CallId::new);
+          mineOnly(ref, type, r -> new Agent.CompleteConsult(principal.loginId(), call, r));
+        }
+        case "cancelConsult" -> {
+          CallId call = id(o, "callId", CallId::new);
+          mineOnly(ref, type, r -> new Agent.CancelConsult(principal.loginId(), call, r));
+        }
         default -> error(ref, "unknown-type", "unknown frame type '" + type
-            + "'; known: login, ready, pause, logout, accept, decline, end, transfer, wrapUpDone, ping", "type");
+            + "'; known: login, ready, pause, logout, accept, decline, end, transfer, consult, toggle, "
+            + "completeConsult, cancelConsult, wrapUpDone, ping", "type");
       }
     } catch (BadField b) {
       error(ref, "bad-field", b.getMessage(), b.field);

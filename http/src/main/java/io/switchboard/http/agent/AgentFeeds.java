@@ -12,8 +12,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /**
- * This node's one subscription to the engine's changes, handing each agent's changes to the
- * sockets open for it here: 10,000 sockets do not mean 10,000 topic subscribers.
+ * This node's one subscription to the engine's changes, handing each agent's changes (and the
+ * changes of the calls it talks on) to the sockets open for it here: 10,000 sockets do not mean 10,000 topic subscribers.
  */
 public final class AgentFeeds {
   private AgentFeeds() {}
@@ -56,6 +56,11 @@ public final class AgentFeeds {
             if (c.notification() instanceof Notification.AgentChanged a) {
               Set<ActorRef<AgentConnection.Command>> set = sockets.get(a.agentId());
               if (set != null) set.forEach(s -> s.tell(new AgentConnection.AgentChanged(a.view(), a.cause())));
+            } else if (c.notification() instanceof Notification.CallChanged call && call.view() != null
+                && call.view().agent() != null) {
+              // A call's agent follows its consultation (ANS-4) from the call's own changes.
+              Set<ActorRef<AgentConnection.Command>> set = sockets.get(call.view().agent());
+              if (set != null) set.forEach(s -> s.tell(new AgentConnection.CallChanged(call.view(), false)));
             }
             return Behaviors.same();
           })

@@ -74,6 +74,15 @@ public final class EngineApi extends ApiRoutes {
 
   public record TransferRequest(String loginId, String callId, TransferTarget target) {}
 
+  public record ConsultRequest(String loginId, String callId, String number) {}
+
+  /** What a telephony edge reports on a consultation's leg to the number (ANS-4). */
+  public record ConsultReport(String consultId, String reason) {
+    public ConsultReport {
+      if (consultId == null || consultId.isBlank()) throw new IllegalArgumentException("consultId is required");
+    }
+  }
+
   public record Named(String name) {}
 
   public record CompanyRequest(String name, String answeringPoint) {}
@@ -132,7 +141,17 @@ public final class EngineApi extends ApiRoutes {
         path(PathMatchers.segment(), id -> withId(() -> new CallId(id), callId ->
             get(() -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), CallSession.GetState::new), StatusCodes.OK)))),
         path(PathMatchers.segment().slash("hangup"), id -> withId(() -> new CallId(id), callId ->
-            post(() -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), CallSession.Hangup::new), StatusCodes.OK)))));
+            post(() -> reply(this.<CallSession.Command, CallSession.Reply>ask(engine.refs().call(callId), CallSession.Hangup::new), StatusCodes.OK)))),
+        path(PathMatchers.segment().slash("consult-answered"), id -> withId(() -> new CallId(id), callId ->
+            post(() -> body(ConsultReport.class, k -> reply(this.<CallSession.Command, CallSession.Reply>ask(
+                engine.refs().call(callId), r -> new CallSession.ConsultLegAnswered(k.consultId(), r)), StatusCodes.OK))))),
+        path(PathMatchers.segment().slash("consult-failed"), id -> withId(() -> new CallId(id), callId ->
+            post(() -> body(ConsultReport.class, k -> reply(this.<CallSession.Command, CallSession.Reply>ask(
+                engine.refs().call(callId), r -> new CallSession.ConsultLegFailed(k.consultId(), k.reason(), r)),
+                StatusCodes.OK))))),
+        path(PathMatchers.segment().slash("consult-ended"), id -> withId(() -> new CallId(id), callId ->
+            post(() -> body(ConsultReport.class, k -> reply(this.<CallSession.Command, CallSession.Reply>ask(
+                engine.refs().call(callId), r -> new CallSession.ConsultLegEnded(k.consultId(), r)), StatusCodes.OK))))));
   }
 
   private Route agents() {
@@ -157,6 +176,18 @@ public final class EngineApi extends ApiRoutes {
           path("transfer", () -> post(() -> body(TransferRequest.class, t ->
               withId(() -> t.callId() == null ? null : new CallId(t.callId()), callId ->
                   agentReply(ask(agent, r -> new Agent.Transfer(t.loginId(), callId, t.target(), r))))))),
+          path("consult", () -> post(() -> body(ConsultRequest.class, k ->
+              withId(() -> k.callId() == null ? null : new CallId(k.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.Consult(k.loginId(), callId, k.number(), r))))))),
+          path("toggle", () -> post(() -> body(EndCallRequest.class, k ->
+              withId(() -> k.callId() == null ? null : new CallId(k.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.Toggle(k.loginId(), callId, r))))))),
+          path("complete-consult", () -> post(() -> body(EndCallRequest.class, k ->
+              withId(() -> k.callId() == null ? null : new CallId(k.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.CompleteConsult(k.loginId(), callId, r))))))),
+          path("cancel-consult", () -> post(() -> body(EndCallRequest.class, k ->
+              withId(() -> k.callId() == null ? null : new CallId(k.callId()), callId ->
+                  agentReply(ask(agent, r -> new Agent.CancelConsult(k.loginId(), callId, r))))))),
           path("wrap-up-done", () -> post(() -> body(LoginRef.class, l ->
               agentReply(ask(agent, r -> new Agent.EndWrapUp(l.loginId(), r)))))),
           path(PathMatchers.segment("offers").slash(PathMatchers.segment()).slash("accept"), offer ->

@@ -222,4 +222,44 @@ class EngineApiTest {
     assertThat(tooBig.statusCode()).isIn(413, 400);
     assertThat(read(tooBig).get("error").asText()).isNotBlank();
   }
+
+  @Test
+  void anAnnouncedTransferIsDrivenOverTheApiWithTheEdgesReports() throws Exception {
+    assertThat(send("PUT", "/queues/consulting", "{\"name\":\"Consulting\"}").statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/number-plan/0819", "{\"answeringPoint\":\"ap\",\"company\":\"acme\",\"queue\":\"consulting\"}")
+        .statusCode()).isEqualTo(200);
+    assertThat(send("PUT", "/agents/cy", "{\"name\":\"Cy\",\"answerGroups\":[{\"queue\":\"consulting\",\"level\":1}]}")
+        .statusCode()).isEqualTo(200);
+    read(send("POST", "/agents/cy/login", "{\"loginId\":\"L-cy\"}"));
+    assertThat(send("POST", "/calls", "{\"callId\":\"api-k1\",\"dialledNumber\":\"0819\",\"callerNumber\":\"0701234\"}")
+        .statusCode()).isEqualTo(201);
+    String offer = h.awaitOffer("cy").offerId().value();
+    read(send("POST", "/agents/cy/offers/" + offer + "/accept", "{\"loginId\":\"L-cy\"}"));
+
+    assertError(send("POST", "/agents/cy/consult", "{\"loginId\":\"L-cy\",\"number\":\"12-34\"}"), 400, "number",
+        "2-20 digits");
+    assertError(send("POST", "/agents/cy/toggle", "{\"loginId\":\"L-cy\"}"), 409, null, "no consultation");
+    HttpResponse<String> consulting = send("POST", "/agents/cy/consult", "{\"loginId\":\"L-cy\",\"number\":\"0709876\"}");
+    assertThat(consulting.statusCode()).as(consulting.body()).isEqualTo(200);
+    assertThat(read(consulting).get("status").asText()).isEqualTo("BUSY");
+    JsonNode k = read(send("GET", "/calls/api-k1", null)).get("consultation");
+    assertThat(k.get("state").asText()).isEqualTo("DIALLING");
+    assertThat(k.get("number").asText()).isEqualTo("0709876");
+    String consultId = k.get("consultId").asText();
+
+    // The edge's reports: a consultId is required; an unknown one is gone.
+    assertError(send("POST", "/calls/api-k1/consult-answered", "{}"), 400, null, "consultId");
+    assertError(send("POST", "/calls/api-k1/consult-answered", "{\"consultId\":\"other\"}"), 410, null, "is over");
+    JsonNode answered = read(send("POST", "/calls/api-k1/consult-answered", "{\"consultId\":\"" + consultId + "\"}"));
+    assertThat(answered.at("/consultation/state").asText()).isEqualTo("CONNECTED");
+    assertThat(send("POST", "/agents/cy/toggle", "{\"loginId\":\"L-cy\"}").statusCode()).isEqualTo(200);
+    assertThat(read(send("GET", "/calls/api-k1", null)).at("/consultation/talkingTo").asText()).isEqualTo("CALLER");
+    assertThat(send("POST", "/agents/cy/complete-consult", "{\"loginId\":\"L-cy\",\"callId\":\"api-k1\"}").statusCode())
+        .isEqualTo(200);
+    JsonNode call = read(send("GET", "/calls/api-k1", null));
+    assertThat(call.get("endedBy").asText()).isEqualTo("TRANSFER");
+    assertThat(call.at("/transferredTo/number").asText()).isEqualTo("0709876");
+    assertThat(call.get("consultation").isNull()).isTrue();
+    assertError(send("POST", "/agents/cy/cancel-consult", "{\"loginId\":\"L-cy\"}"), 409, null, "not on a call");
+  }
 }

@@ -68,7 +68,8 @@ abstract class StatisticsTruthScenarios {
       assertThat(recount.outcomes).as("calls with an outcome").hasSize(calls);
       Map<String, Long> how = recount.visits.stream()
           .collect(Collectors.groupingBy(v -> String.valueOf(v.how()), TreeMap::new, Collectors.counting()));
-      System.out.println("truth test traffic: " + day.calls() + " calls, " + day.transfers() + " transfers, queue visits by outcome " + how
+      System.out.println("truth test traffic: " + day.calls() + " calls, " + day.transfers() + " transfers, "
+          + day.consultations() + " consultation steps, queue visits by outcome " + how
           + ", call outcomes " + recount.outcomes.values().stream()
               .collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting()))
           + ", " + recount.rows.size() + " interval rows, " + recount.pauses.size() + " pause rows");
@@ -76,6 +77,7 @@ abstract class StatisticsTruthScenarios {
       assertThat(how).containsKeys("answered", "abandoned", "flow-out");
       assertThat(recount.pauses).isNotEmpty();
       assertThat(day.transfers()).as("transfers in the day").isPositive();
+      assertThat(day.consultations()).as("consultation steps in the day").isPositive();
 
       compareRows(reader, recount, dayStart, end);
       compareCallLog(reader, recount, dayStart, end);

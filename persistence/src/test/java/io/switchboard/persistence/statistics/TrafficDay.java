@@ -6,7 +6,10 @@ import io.switchboard.core.agent.Agent;
 import io.switchboard.core.agent.AgentContact;
 import io.switchboard.core.agent.AgentStatus;
 import io.switchboard.core.agent.AgentView;
+import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallPhase;
+import io.switchboard.core.call.CallSession;
+import io.switchboard.core.call.Consultation;
 import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.TransferTarget;
 import io.switchboard.core.queue.ClosedAction;
@@ -25,7 +28,8 @@ import java.util.Random;
  * A randomized day of traffic through the real engine on a hand-moved clock: arrivals to three
  * queues (one overflowing into another, one closing at its maximum wait), callers hanging up at
  * all sorts of waits, agents accepting, declining, letting offers ring out, pausing for various
- * reasons, talking and wrapping up. What happens is whatever the engine decides; the truth test
+ * reasons, talking and wrapping up, transferring and consulting numbers (announce transfer, the
+ * gateway's reports sent by the day itself). What happens is whatever the engine decides; the truth test
  * only checks that the statistics agree with the journal.
  */
 final class TrafficDay {
@@ -38,6 +42,7 @@ final class TrafficDay {
   private final List<String> open = new ArrayList<>();
   private int calls;
   private int transfers;
+  private int consultations;
 
   TrafficDay(EngineHarness h, TestClock clock, long seed) {
     this.h = h;
@@ -131,6 +136,40 @@ final class TrafficDay {
     return transfers;
   }
 
+  /** Consultation steps taken (started, answered, failed, toggled, completed, cancelled). */
+  int consultations() {
+    return consultations;
+  }
+
+  /**
+   * A step of an announce transfer on the agent's call: start one, or take it on as the gateway
+   * and the agent might (the number answers or is busy, toggle, complete, cancel). Some are left
+   * running, for a hang-up to end.
+   */
+  private void consult(String agent, AgentView v) {
+    AgentContact busy = v.contacts().stream().filter(c -> c.phase() == AgentContact.Phase.BUSY).findFirst().orElse(null);
+    if (busy == null) return;
+    CallId call = busy.offer().contact().callId();
+    CallView view = h.call(call.value());
+    Consultation k = view.consultation();
+    String login = "login-" + agent;
+    Object reply;
+    if (k == null || k.state() == Consultation.State.FAILED)
+      reply = h.agentAsk(agent, r -> new Agent.Consult(login, null, "0709" + random.nextInt(1000), r));
+    else if (k.state() == Consultation.State.DIALLING)
+      reply = random.nextInt(3) > 0
+          ? h.<CallSession.Command, CallSession.Reply>ask(h.engine.refs().call(call),
+              r -> new CallSession.ConsultLegAnswered(k.consultId(), r))
+          : h.<CallSession.Command, CallSession.Reply>ask(h.engine.refs().call(call),
+              r -> new CallSession.ConsultLegFailed(k.consultId(), "busy", r));
+    else {
+      int roll = random.nextInt(3);
+      reply = h.agentAsk(agent, r -> roll == 0 ? new Agent.Toggle(login, null, r)
+          : roll == 1 ? new Agent.CompleteConsult(login, null, r) : new Agent.CancelConsult(login, null, r));
+    }
+    if (reply instanceof Agent.Done || reply instanceof CallSession.Done) consultations++;
+  }
+
   int calls() {
     return calls;
   }
@@ -166,8 +205,9 @@ final class TrafficDay {
           // otherwise it rings on, and may time out
         }
         case BUSY -> {
-          if (roll < 40) h.agentAsk(a, r -> new Agent.EndCall(login, null, r));
-          else if (roll < 46) transfer(a, v);
+          if (roll < 36) h.agentAsk(a, r -> new Agent.EndCall(login, null, r));
+          else if (roll < 42) transfer(a, v);
+          else if (roll < 60) consult(a, v);
         }
         case WRAP_UP -> {
           if (roll < 50) h.agentAsk(a, r -> new Agent.EndWrapUp(login, r));

@@ -10,6 +10,7 @@ import io.switchboard.core.call.CallId;
 import io.switchboard.core.call.CallPhase;
 import io.switchboard.core.call.CallSession;
 import io.switchboard.core.call.CallView;
+import io.switchboard.core.call.Consultation;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.call.OfferRecord;
 import io.switchboard.core.call.TransferTarget;
@@ -119,6 +120,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
 
   private record FetchView() implements Command {}
 
+  /** The engine's answer to a report on consultation {@code consultId} (sent again when lost). */
+  private record ConsultReported(String consultId,
+      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<CallSession.Reply>, CallSession.Command> report,
+      int attempt, CallSession.Reply reply, Throwable failure) implements Command {}
+
   private static final Pattern NUMBER = Pattern.compile("\\+?[0-9]{2,20}");
   private static final Pattern CALLER = Pattern.compile("\\+?[0-9]{1,20}");
 
@@ -162,6 +168,8 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     LegState state = LegState.CALLING;
     boolean cancelled;
     boolean seenRinging;
+    /** The leg to a number an agent consults (announce transfer, ANS-4). */
+    boolean consult;
     /** The version of the last SDP we sent this phone (RFC 3264 section 8: one more for each new one). */
     long sdpVersion = 1;
 
@@ -261,6 +269,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
           return this;
         })
         .onMessage(Ignored.class, m -> this)
+        .onMessage(ConsultReported.class, this::onConsultReported)
         .onMessage(FetchView.class, m -> {
           if (phase == Phase.QUEUED) fetchView();
           return this;
@@ -419,22 +428,31 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
    * transfer's number); it rings at most {@code ring}. False when it could not even be called.
    */
   private boolean placeDirectLeg(URI target, Duration ring) {
+    AgentLeg leg = placeLeg(target, callerNumber, ring);
+    if (leg != null) directLeg = leg;
+    return leg != null;
+  }
+
+  /**
+   * Calls {@code target} with no agent behind the leg, From {@code from}; it rings at most
+   * {@code ring}. Null when it could not even be called.
+   */
+  private AgentLeg placeLeg(URI target, String from, Duration ring) {
     AgentLeg leg = new AgentLeg(OfferId.random(), null, null);
     legs.put(leg.offerId, leg);
-    directLeg = leg;
     try {
       leg.media = w.media().open();
       String sdp = Sdp.offer(w.settings().publicHost(), leg.media.localPort(), w.settings().codecs(), sdpSession, 1);
-      leg.invite = w.sip().invite(target, callerNumber, null, sdp,
+      leg.invite = w.sip().invite(target, from, null, sdp,
           sipId -> w.gateway().tell(new Gateway.OwnLeg(sipId, getContext().getSelf())));
     } catch (Exception ex) {
       getContext().getLog().warn("call {}: could not call {}: {}", callId, target, ex.toString());
       leg.state = LegState.ENDED;
       closeMedia(leg);
-      return false;
+      return null;
     }
     timers.startSingleTimer(leg.offerId, new RingTimeout(leg.offerId), ring);
-    return true;
+    return leg;
   }
 
   /** The phone or number called without an agent (busy, declined, silent): what now depends on why it was called. */
@@ -843,7 +861,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       resp.addHeader(w.sip().contact(in.transport()));
       resp.setContent(sdp.getBytes(StandardCharsets.US_ASCII), w.sip().sdpType());
     });
-    if (leg != null && leg == connected && callerMedia != null) {
+    if (leg != null && leg == connected && consultId != null) {
+      // The agent's phone during a consultation: the consultation decides who hears whom.
+    } else if (leg != null && leg == connected && callerMedia != null) {
       if (held) {
         callerMedia.unbridge();
         callerMedia.play(List.of("hold-music"), true, null);
@@ -912,9 +932,12 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   }
 
   private Behavior<Command> agentHungUp(AgentLeg leg) {
+    if (leg == consultLeg) return contactHungUp();
     leg.state = LegState.ENDED;
     if (leg != connected) return this;
     if (leg.agent != null) w.engine().refs().agent(leg.agent).tell(new Agent.EndCall(leg.loginId, callId, ignore()));
+    // The agent left mid-consultation: the engine ends the consultation with the talk.
+    if (consultLeg != null) stopLeg(consultLeg);
     hangUpCaller();
     return finish();
   }
@@ -973,6 +996,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       endTalk(view.agent());
       return finish();
     }
+    if (view.phase() == CallPhase.TALKING && phase == Phase.CONNECTED) followConsultation(view.consultation());
     return this;
   }
 
@@ -983,6 +1007,12 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
    * queued again as the engine's new call or connected to the number through the trunk.
    */
   private Behavior<Command> transferred(CallView view) {
+    if (consultLeg != null) {
+      if (consultLeg.state == LegState.ANSWERED && view.transferredTo() instanceof TransferTarget.ToNumber to
+          && to.number().equals(consultNumber)) return consultCompleted();
+      // Not answered (or not this number): the leg goes, and the number is called as a blind transfer's.
+      dropConsultLeg();
+    }
     endAgentLegs();
     // The old call's phones are done with; a phone of the new call is a new leg.
     legs.values().removeIf(l -> l.state == LegState.ENDED);
@@ -1072,6 +1102,227 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     return this;
   }
 
+  // ---------------------------------------------------------------- announce transfer (ANS-4)
+
+  /** The leg to the number the agent consults, while it rings or is answered; else null. */
+  private AgentLeg consultLeg;
+  /** The engine's consultation that leg serves (null: none), and its number. */
+  private String consultId;
+  private String consultNumber;
+  /** Whom the agent talks to in the consultation, as the engine last said. */
+  private Consultation.Party talkingTo = Consultation.Party.CONTACT;
+  /** Consultations this call is done with: a view of one of them (told late) never dials it again. */
+  private final java.util.Set<String> consultsDone = new java.util.HashSet<>();
+
+  /**
+   * Follows the engine's consultation of a talking call: a new one is dialled through the trunk,
+   * one the engine let go of (cancelled, failed, completed elsewhere, replaced) loses its leg, and
+   * a toggle moves the agent between the contact and the caller.
+   */
+  private void followConsultation(Consultation c) {
+    if (consultId != null && (c == null || !c.consultId().equals(consultId) || c.state() == Consultation.State.FAILED))
+      dropConsultLeg();
+    if (c == null) return;
+    if (c.state() == Consultation.State.DIALLING && consultId == null && !consultsDone.contains(c.consultId())) {
+      startConsult(c);
+    } else if (c.state() == Consultation.State.CONNECTED && c.consultId().equals(consultId)
+        && consultLeg != null && consultLeg.state == LegState.ANSWERED && talkingTo != c.talkingTo()) {
+      talkingTo = c.talkingTo();
+      consultMedia();
+    }
+  }
+
+  /** The caller is held and the number called through the trunk, From the number the caller dialled. */
+  private void startConsult(Consultation c) {
+    consultId = c.consultId();
+    consultNumber = c.number();
+    talkingTo = Consultation.Party.CONTACT;
+    if (w.settings().trunk() == null) {
+      getContext().getLog().warn("call {}: cannot consult {}: no trunk configured", callId, c.number());
+      consultFailed("unreachable");
+      return;
+    }
+    AgentLeg leg = placeLeg(forwardUri(c.number()), dialled, w.settings().agentRingTimeout());
+    if (leg == null) {
+      consultFailed("unreachable");
+      return;
+    }
+    leg.consult = true;
+    consultLeg = leg;
+    consultMedia();
+  }
+
+  /** The consulted number answered, refused, or gave no final answer. */
+  private Behavior<Command> onConsultLeg(ResponseEvent e, AgentLeg leg, int code) {
+    if (code < 200) return this;
+    if (code >= 300) {
+      timers.cancel(leg.offerId);
+      boolean ours = leg.cancelled;
+      leg.state = LegState.ENDED;
+      closeMedia(leg);
+      if (!ours && leg == consultLeg) consultFailed(failureReason(code));
+      return this;
+    }
+    w.sip().ack(e);
+    boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
+    if (again || leg.state != LegState.CALLING) return this;
+    leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
+    if (leg.cancelled || leg != consultLeg || phase != Phase.CONNECTED) {
+      // Answered as we let go of it (the CANCEL crossed the 200): hang it up.
+      leg.state = LegState.ENDED;
+      w.sip().sendInDialog(leg.dialog, Request.BYE);
+      closeMedia(leg);
+      return this;
+    }
+    timers.cancel(leg.offerId);
+    try {
+      MediaDescription answer = Sdp.parse(body(e.getResponse()));
+      Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
+          () -> new SdpProblem("the number answered with no codec we offered"));
+      leg.media.remote(mediaAddress(answer).orElseThrow(
+          () -> new SdpProblem("the number's SDP address is not an IP address")), n);
+    } catch (SdpProblem ex) {
+      getContext().getLog().warn("call {}: consulted number {} answered with unusable SDP: {}", callId, consultNumber,
+          ex.getMessage());
+      leg.state = LegState.ENDED;
+      w.sip().sendInDialog(leg.dialog, Request.BYE);
+      closeMedia(leg);
+      consultFailed("unusable media");
+      return this;
+    }
+    leg.state = LegState.ANSWERED;
+    talkingTo = Consultation.Party.CONTACT;
+    consultMedia();
+    String id = consultId;
+    report(id, r -> new CallSession.ConsultLegAnswered(id, r), 1);
+    return this;
+  }
+
+  /** A SIP final answer as the agent reads it. */
+  static String failureReason(int code) {
+    return switch (code) {
+      case Response.BUSY_HERE, Response.BUSY_EVERYWHERE -> "busy";
+      case Response.DECLINE -> "declined";
+      case Response.NOT_FOUND, Response.ADDRESS_INCOMPLETE, Response.DOES_NOT_EXIST_ANYWHERE -> "unknown number";
+      case Response.REQUEST_TIMEOUT, Response.TEMPORARILY_UNAVAILABLE -> "no answer";
+      default -> "unreachable (" + code + ")";
+    };
+  }
+
+  /** The number did not answer: the engine is told, and the agent is back with the caller. */
+  private void consultFailed(String reason) {
+    String id = consultId;
+    if (id == null) return;
+    if (consultLeg != null && consultLeg.state != LegState.ENDED) stopLeg(consultLeg);
+    consultsDone.add(id);
+    consultLeg = null;
+    consultId = null;
+    report(id, r -> new CallSession.ConsultLegFailed(id, reason, r), 1);
+    consultMedia();
+  }
+
+  /** The contact hung up: the engine is told, and the agent is back with the caller. */
+  private Behavior<Command> contactHungUp() {
+    AgentLeg leg = consultLeg;
+    String id = consultId;
+    leg.state = LegState.ENDED;
+    timers.cancel(leg.offerId);
+    closeMedia(leg);
+    consultsDone.add(id);
+    consultLeg = null;
+    consultId = null;
+    report(id, r -> new CallSession.ConsultLegEnded(id, r), 1);
+    consultMedia();
+    return this;
+  }
+
+  /** The engine let go of the consultation (cancelled, the call moved on): its leg is hung up. */
+  private void dropConsultLeg() {
+    if (consultLeg != null) stopLeg(consultLeg);
+    if (consultId != null) consultsDone.add(consultId);
+    consultLeg = null;
+    consultId = null;
+    consultMedia();
+  }
+
+  /**
+   * The agent connected the caller with the contact and left: the agent's phone is hung up, the
+   * caller bridged with the contact, and the gateway keeps the call (no engine call behind it any
+   * more) until either side hangs up, as after a blind transfer to a number.
+   */
+  private Behavior<Command> consultCompleted() {
+    AgentLeg contact = consultLeg;
+    consultsDone.add(consultId);
+    consultLeg = null;
+    consultId = null;
+    for (AgentLeg other : List.copyOf(legs.values())) if (other != contact) stopLeg(other);
+    legs.values().removeIf(l -> l.state == LegState.ENDED);
+    contact.state = LegState.CONNECTED;
+    connected = contact;
+    outsideEngine = true;
+    phase = Phase.CONNECTED;
+    callerMedia.bridge(contact.media);
+    return this;
+  }
+
+  /**
+   * Who hears whom, as the consultation stands. None: the agent and the caller. Dialling: the
+   * caller hears hold music, the agent waits. Answered: the agent talks to {@link #talkingTo};
+   * the other party hears hold music. An agent without a phone of ours hears nothing from here.
+   */
+  private void consultMedia() {
+    if (callerGone || phase != Phase.CONNECTED || callerMedia == null) return;
+    MediaLeg agent = connected != null && connected.state == LegState.CONNECTED ? connected.media : null;
+    if (consultLeg == null) {
+      if (agent != null) callerMedia.bridge(agent);
+      else {
+        callerMedia.unbridge();
+        callerMedia.stopPlaying();
+      }
+    } else if (consultLeg.state != LegState.ANSWERED) {
+      callerMedia.unbridge();
+      holdMusic(callerMedia);
+    } else if (talkingTo == Consultation.Party.CONTACT) {
+      if (agent != null) agent.bridge(consultLeg.media);
+      else consultLeg.media.unbridge();
+      callerMedia.unbridge();
+      holdMusic(callerMedia);
+    } else {
+      if (agent != null) agent.bridge(callerMedia);
+      else {
+        callerMedia.unbridge();
+        callerMedia.stopPlaying();
+      }
+      consultLeg.media.unbridge();
+      holdMusic(consultLeg.media);
+    }
+  }
+
+  /** Hold music to {@code leg}, going on where it is if it already plays. */
+  private static void holdMusic(MediaLeg leg) {
+    if (!leg.isPlaying()) leg.play(List.of("hold-music"), true, null);
+  }
+
+  /** Tells the engine what became of a consultation's leg; an ask that got no answer is sent again. */
+  private void report(String id, java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<CallSession.Reply>,
+      CallSession.Command> make, int attempt) {
+    getContext().ask(CallSession.Reply.class, w.engine().refs().call(callId), askTimeout(), make::apply,
+        (reply, failure) -> new ConsultReported(id, make, attempt, reply, failure));
+  }
+
+  private Behavior<Command> onConsultReported(ConsultReported m) {
+    if (phase == Phase.DONE) return this;
+    if (m.failure() != null) {
+      if (m.attempt() < 3) report(m.consultId(), m.report(), m.attempt() + 1);
+      else getContext().getLog().warn("call {}: the engine did not take the news of consultation {}", callId,
+          m.consultId());
+      return this;
+    }
+    // The engine let go of the consultation meanwhile (cancelled, the call ended): so do we.
+    if (m.reply() instanceof CallSession.Refused && m.consultId().equals(consultId)) dropConsultLeg();
+    return this;
+  }
+
   // ---------------------------------------------------------------- agents' phones
 
   private void ring(AgentView v, Offer offer) {
@@ -1146,6 +1397,7 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legOfCallId(Gateway.callIdOf(resp));
     if (leg == null) return this;
     int code = resp.getStatusCode();
+    if (leg.consult) return onConsultLeg(e, leg, code);
     if (leg == directLeg) return onDirectLeg(e, leg, code);
     getContext().getLog().debug("call {}: agent {} phone answered {} (leg {}, phase {})", callId, leg.agent, code,
         leg.state, phase);
@@ -1200,6 +1452,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     if (leg != null && leg.state == LegState.CALLING) {
       leg.state = LegState.ENDED;
       closeMedia(leg);
+      if (leg.consult) {
+        if (leg == consultLeg && !leg.cancelled) consultFailed("unreachable");
+        return this;
+      }
       if (leg == directLeg) return waitingForDirectLeg() && !leg.cancelled ? directLegFailed() : this;
       if (!leg.cancelled) decline(leg);
     }
@@ -1210,6 +1466,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     AgentLeg leg = legs.get(m.offerId());
     if (leg != null && leg.state == LegState.CALLING) {
       stopLeg(leg);
+      if (leg.consult) {
+        if (leg == consultLeg) consultFailed("no answer");
+        return this;
+      }
       if (leg == directLeg) return waitingForDirectLeg() ? directLegFailed() : this;
       decline(leg);
     }
@@ -1243,6 +1503,9 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     callerMedia.stopPlaying();
     callerMedia.bridge(leg.media);
     for (AgentLeg other : List.copyOf(legs.values())) if (other != leg) stopLeg(other);
+    // The agent may have consulted before its phone's grant came back here.
+    if (!outsideEngine && lastView != null && lastView.phase() == CallPhase.TALKING && lastView.consultation() != null)
+      followConsultation(lastView.consultation());
     return this;
   }
 
@@ -1365,6 +1628,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     for (AgentLeg leg : legs.values()) {
       // A phone still ringing gets its CANCEL; its final answer arrives after we are gone.
       if (leg.state == LegState.CALLING && !leg.cancelled && leg.invite != null) w.sip().cancel(leg.invite);
+      // One still up (a consulted number the engine had not let go of yet) gets its BYE.
+      else if (leg.state == LegState.ANSWERED || leg.state == LegState.CONNECTED) {
+        leg.state = LegState.ENDED;
+        w.sip().sendInDialog(leg.dialog, Request.BYE);
+      }
       closeMedia(leg);
     }
     return Behaviors.stopped();
