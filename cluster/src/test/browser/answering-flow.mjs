@@ -328,6 +328,18 @@ async function run() {
     check(await anna.isVisible('#call'), 'the call panel went away although the transfer was cancelled');
   });
 
+  await step('announcing the caller to Per Berg rings him while the caller holds; cancelled, back with the caller', async () => {
+    await anna.click(`${row('per-berg')} button[data-action="announce"]`);
+    await visible(anna, '#consultation', 'the consultation bar');
+    // Without a SIP gateway (this node runs none) nobody answers: the consultation keeps ringing.
+    await waitText(anna, '#consultation-text', (s) => s.startsWith('Announcing to +4685550511: Ringing'), 'ringing');
+    check(await anna.isDisabled('#consult-complete'), 'Connect is enabled before the contact answered');
+    await anna.screenshot({ path: join(ARTIFACTS_DIR, 'answering-announce.png'), fullPage: true });
+    await anna.click('#consult-cancel');
+    await hidden(anna, '#consultation', 'the consultation bar after Cancel');
+    await waitStatus(anna, 'BUSY', 'anna after cancelling the announcement');
+  });
+
   await step('a reload during the call shows the screen pop again (the server sends it once)', async () => {
     await anna.reload();
     await waitStatus(anna, 'BUSY', 'anna after the reload');

@@ -29,6 +29,7 @@ const view = {
   welcomed: false,
   pendingOffer: null,     // offerId we accepted/declined and wait to see go
   declined: new Set(),    // offers this desktop declined (their withdrawal is no news)
+  consultation: null,     // the announce transfer under way on the call (consultation frame), or null
 };
 
 // ---- commands ----------------------------------------------------------------------------------
@@ -121,6 +122,18 @@ const actions = {
     const target = /^\+?[0-9]{2,20}$/.test(value) ? { type: 'number', number: value } : { type: 'queue', queue: value };
     return command({ type: 'transfer', callId: call.callId, target }, 'Transfer');
   },
+  /** Announce transfer (ANS-4): call the number while the caller holds, then connect or go back. */
+  consult(number) {
+    const call = contacts('BUSY')[0];
+    const value = (number || '').trim();
+    if (!call || !value) return Promise.resolve({ ok: false });
+    return command({ type: 'consult', callId: call.callId, number: value }, 'Announce');
+  },
+  consultStep(type, label) {
+    const call = contacts('BUSY')[0];
+    if (!call) return Promise.resolve({ ok: false });
+    return command({ type, callId: call.callId }, label);
+  },
   wrapUpDone() {
     if (!contacts('WRAP_UP')[0] && !(view.agent && view.agent.status === 'WRAP_UP')) return Promise.resolve({ ok: false });
     return command({ type: 'wrapUpDone' }, 'Wrap-up done');
@@ -150,6 +163,7 @@ const pops = new PopStore();
 const popPanel = new ScreenPopPanel({
   store: pops,
   transfer: (number) => actions.transfer(number),
+  consult: (number) => actions.consult(number),
   canTransfer: () => view.welcomed && socket.open && view.yourLogin && Boolean(contacts('BUSY')[0]),
   notice,
 });
@@ -186,6 +200,9 @@ function handle(frame) {
       break;
     case 'screenPop':
       pops.put(frame);
+      break;
+    case 'consultation':
+      view.consultation = frame.consultation || null;
       break;
     case 'replaced':
       view.yourLogin = false;
@@ -466,7 +483,21 @@ function render() {
     setText($('#call-greeting'), (answering && answering.greeting) || pop.greeting || '');
     setText($('#screen-pop-details'), [pop.companyName, pop.answeringPointName].filter(Boolean).join(' · '));
     $('#end-call').disabled = !canCommand;
-    $('#transfer-go').disabled = !canCommand;
+    const consult = view.consultation;
+    const consulting = Boolean(consult) && consult.state !== 'FAILED';
+    $('#transfer-go').disabled = !canCommand || consulting;
+    $('#consult-go').disabled = !canCommand || consulting;
+    show($('#consultation'), Boolean(consult));
+    if (consult) {
+      const who = consult.state === 'CONNECTED'
+        ? (consult.talkingTo === 'CALLER' ? 'You talk to the caller; the contact holds' : 'You talk to the contact; the caller holds')
+        : consult.state === 'DIALLING' ? 'Ringing; the caller holds' : `Could not connect (${consult.reason || 'failed'})`;
+      setText($('#consultation-text'), `Announcing to ${consult.number}: ${who}.`);
+      $('#consult-toggle').disabled = !canCommand || consult.state !== 'CONNECTED';
+      $('#consult-complete').disabled = !canCommand || consult.state !== 'CONNECTED';
+      setText($('#consult-cancel'), consult.state === 'FAILED' ? 'Dismiss' : 'Cancel');
+      $('#consult-cancel').disabled = !canCommand;
+    }
   }
 
   const wrap = contacts('WRAP_UP')[0];
@@ -552,6 +583,13 @@ $('#transfer').addEventListener('submit', async (event) => {
   const r = await actions.transfer($('#transfer-to').value);
   if (r.ok) $('#transfer-to').value = '';
 });
+$('#consult-go').addEventListener('click', async () => {
+  const r = await actions.consult($('#transfer-to').value);
+  if (r.ok) $('#transfer-to').value = '';
+});
+$('#consult-toggle').addEventListener('click', () => actions.consultStep('toggle', 'Toggle'));
+$('#consult-complete').addEventListener('click', () => actions.consultStep('completeConsult', 'Connect'));
+$('#consult-cancel').addEventListener('click', () => actions.consultStep('cancelConsult', 'Cancel'));
 $('#wrap-up-done').addEventListener('click', () => actions.wrapUpDone());
 $('#notice-dismiss').addEventListener('click', dismissNotice);
 $('#enable-sound').addEventListener('click', unlockAudio);

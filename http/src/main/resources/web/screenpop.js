@@ -206,9 +206,10 @@ export class PopStore {
  * and resolves to {ok}; {@code canTransfer()} says whether there is a call to transfer.
  */
 export class ScreenPopPanel {
-  constructor({ store, transfer, canTransfer, notice }) {
+  constructor({ store, transfer, consult, canTransfer, notice }) {
     this.store = store;
     this.transfer = transfer;
+    this.consult = consult;
     this.canTransfer = canTransfer;
     this.notice = notice;
     this.pop = null;
@@ -290,7 +291,7 @@ export class ScreenPopPanel {
   /** Transfer buttons follow the call: only a call being talked can be transferred. */
   refreshButtons() {
     const can = this.canTransfer();
-    for (const b of document.querySelectorAll('#staff-list button[data-action="transfer"]')) {
+    for (const b of document.querySelectorAll('#staff-list button[data-action="transfer"], #staff-list button[data-action="announce"]')) {
       b.disabled = !can || !b.dataset.number;
     }
     $('#pop-transfer-target').disabled = !can;
@@ -432,6 +433,8 @@ export class ScreenPopPanel {
     el('div', { class: 'row-actions' },
       el('button', { type: 'button', class: 'primary', dataset: { action: 'transfer', number },
         'aria-label': `Transfer to ${c.name}${number ? ` (${number})` : ''}`, title: number ? `Transfer to ${number}` : 'No number' }, 'Transfer'),
+      el('button', { type: 'button', dataset: { action: 'announce', number },
+        'aria-label': `Announce the caller to ${c.name}`, title: 'Call the contact first, then connect' }, 'Announce'),
       el('button', { type: 'button', dataset: { action: 'message' }, 'aria-label': `Message for ${c.name}` }, 'Message'),
       el('button', { type: 'button', dataset: { action: 'redirect' }, 'aria-label': `Set redirect for ${c.name}` },
         r ? 'Change redirect' : 'Set redirect')));
@@ -448,17 +451,24 @@ export class ScreenPopPanel {
     const contact = this.contactById(row.dataset.contact);
     if (!contact) return;
     if (button.dataset.action === 'transfer') this.transferTo(contact);
+    else if (button.dataset.action === 'announce') this.transferTo(contact, true);
     else if (button.dataset.action === 'message') this.message.open(this.pop, contact);
     else if (button.dataset.action === 'redirect') this.openRedirect(contact);
   }
 
-  async transferTo(contact) {
+  /** Blind transfer, or with {@code announce} a consultation first (ANS-4); a redirect asks before either. */
+  async transferTo(contact, announce = false) {
     const number = numbersOf(contact)[0];
     if (!number || !this.canTransfer()) return;
     const r = activeRedirect(contact);
     if (r) {
       const yes = await confirmDialog(redirectQuestion(contact.name, r), r.note ? `Note: ${r.note}` : '');
       if (!yes || !this.canTransfer()) return;
+    }
+    if (announce) {
+      const done = await this.consult(number);
+      if (done && done.ok) this.notice(`Calling ${contact.name} (${number}); the caller holds.`, 'info');
+      return;
     }
     const done = await this.transfer(number);
     if (done && done.ok) this.notice(`Transferred the caller to ${contact.name} (${number}).`, 'info');
