@@ -181,8 +181,11 @@ class StaffSearchTest {
   @Property(tries = 1000)
   void everyContactFoundMatchesEveryWordAndNoMatchIsLeftOut(@ForAll("staff") Staff s) {
     Found found = StaffSearch.search(s.contacts(), s.query(), 10);
-    List<String> words = List.of(s.query().split("\\s+")).stream().filter(w -> !w.isBlank()).map(StaffSearchTest::plain)
-        .toList();
+    // A query of only digits, spaces and dashes is one number as people write it ("08-123 45 67").
+    String digits = s.query().replaceAll("[^0-9]", "");
+    boolean number = s.query().strip().matches("[+()0-9 \\-]+") && digits.length() >= 3;
+    List<String> words = number ? List.of(digits)
+        : List.of(s.query().split("\\s+")).stream().filter(w -> !w.isBlank()).map(StaffSearchTest::plain).toList();
     for (Contact c : found.contacts())
       for (String w : words) assertThat(matches(c, w)).as("%s should match '%s'", c, w).isTrue();
     List<Contact> expected = s.contacts().stream().filter(c -> words.stream().allMatch(w -> matches(c, w))).toList();
