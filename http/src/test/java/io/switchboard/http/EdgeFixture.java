@@ -248,17 +248,6 @@ public final class EdgeFixture implements AutoCloseable {
       return this;
     }
 
-    private boolean expectContinue;
-
-    /**
-     * Sends {@code Expect: 100-continue} and the body only when the server asks for it: a body the
-     * server refuses by its length is then never written into a closed connection (broken pipe).
-     */
-    public Req expectContinue() {
-      this.expectContinue = true;
-      return this;
-    }
-
     public Req bearer(String token) {
       if (token != null) headers.add(new String[] {"Authorization", "Bearer " + token});
       return this;
@@ -282,7 +271,7 @@ public final class EdgeFixture implements AutoCloseable {
     public Resp send() {
       String p = path.startsWith("/api") || path.startsWith("/web") ? path : "/api/v1" + path;
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + p))
-          .timeout(Duration.ofSeconds(15)).expectContinue(expectContinue);
+          .timeout(Duration.ofSeconds(15));
       for (String[] hd : headers) b.header(hd[0], hd[1]);
       if (bytes != null) b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
       else if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
