@@ -145,6 +145,28 @@ public abstract class ApiRoutes extends AllDirectives {
         .match(java.util.concurrent.TimeoutException.class, e -> unavailable())
         .build();
   }
+  /**
+   * The body, when at most {@code max} bytes; a bigger one is answered {@code tooLarge}. Pekko HTTP
+   * closes the connection on an early answer, and a client still sending then sees a broken pipe
+   * instead of the 413; so a body declared too big (up to four times the limit) is read and dropped
+   * first, as nginx lingers. Bigger bodies still get the 413 and a closed connection.
+   */
+  protected Route bodyAtMost(long max, ApiError tooLarge, Supplier<Route> inner) {
+    return extractRequest(request -> {
+      java.util.OptionalLong declared = request.entity().getContentLengthOption();
+      if (declared.isPresent() && declared.getAsLong() > max) {
+        if (declared.getAsLong() > 4 * max) return error(tooLarge);
+        return withSizeLimit(declared.getAsLong(), () -> extractRequest(whole -> extractMaterializer(mat ->
+            onComplete(whole.discardEntityBytes(mat).completionStage(), drained -> error(tooLarge)))));
+      }
+      return handleRejections(RejectionHandler.newBuilder()
+              .handle(MalformedRequestContentRejection.class, r -> tooLarge(r.getCause()) ? error(tooLarge)
+                  : error(ApiError.ofUnreadable(r.getCause())))
+              .build(),
+          () -> withSizeLimit(max, inner));
+    });
+  }
+
   private static boolean tooLarge(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause())
       if (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) return true;

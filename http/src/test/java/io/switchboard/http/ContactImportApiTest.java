@@ -88,6 +88,9 @@ class ContactImportApiTest {
     assertThat(xls.json().get("field").asText()).isEqualTo("body");
     EdgeFixture.assertError(upload(admin, "/companies/bolt/contacts/import?mode=append", "text/csv", file),
         400, "mode", "merge or replace");
+    // Read to the end before the answer, so the client still sending gets the 413, not a broken pipe.
+    EdgeFixture.assertError(upload(admin, "/companies/bolt/contacts/import", "text/csv",
+        new byte[(int) io.switchboard.http.company.CompanyCardApi.MAX_IMPORT_BYTES + 1]), 413, "body", "import file");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,33 @@ class SoundFileApiTest {
       assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("outage") && !n.startsWith("gsm")
           && !n.startsWith("hot"))).as("nothing stored of a refused upload").isEmpty();
     }
+  }
+
+  @Test
+  void aTooBigUploadIsAnsweredAfterTheWholeBodySoASlowSenderGetsThe413() throws Exception {
+    int size = 5 * 1024 * 1024 + 1;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", f.port)) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(("PUT /api/v1/sound-files/slow-and-big HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin
+          + "\r\nContent-Type: audio/wav\r\nContent-Length: " + size + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[64 * 1024];
+      int sent = 0;
+      out.write(chunk);
+      sent += chunk.length;
+      // A server that answered early has closed by now, and the writes below would fail.
+      Thread.sleep(500);
+      while (sent < size) {
+        int n = Math.min(chunk.length, size - sent);
+        out.write(chunk, 0, n);
+        sent += n;
+      }
+      out.flush();
+      String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(head).isEqualTo("HTTP/1.1 413");
+    }
+    assertThat(Files.exists(dir.resolve("slow-and-big.wav"))).isFalse();
   }
 
   @Test

@@ -42,9 +42,7 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.ContentDisposition;
 import org.apache.pekko.http.javadsl.model.headers.ContentDispositionTypes;
-import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -198,10 +196,9 @@ public final class CompanyCardApi extends SecuredRoutes {
   private Route importContacts(CompanyId id) {
     return parameterOptional("mode", mode -> parameterOptional("preview", preview ->
         parameterOptional("filename", filename -> field("mode", () -> importMode(mode.orElse("merge")), importMode ->
-        handleRejections(RejectionHandler.newBuilder().handle(MalformedRequestContentRejection.class, r ->
-                error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "an import file is at most " + MAX_IMPORT_BYTES
-                    + " bytes", "body"))).build(),
-            () -> extractRequest(request -> withSizeLimit(MAX_IMPORT_BYTES, () ->
+        bodyAtMost(MAX_IMPORT_BYTES, ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "an import file is at most "
+                + MAX_IMPORT_BYTES + " bytes", "body"),
+            () -> extractRequest(request ->
                 entity(Unmarshaller.entityToByteArray(), bytes -> {
                   String kind = filename.orElse(request.entity().getContentType().mediaType().toString());
                   CompletionStage<ContactImport.Result> parsed = java.util.concurrent.CompletableFuture.supplyAsync(
@@ -217,7 +214,7 @@ public final class CompanyCardApi extends SecuredRoutes {
                     return card(id, card -> imported(id, card, result.get(), importMode,
                         preview.map(Boolean::parseBoolean).orElse(false)));
                   });
-                }))))))));
+                })))))));
   }
 
   private static Company.ImportMode importMode(String raw) {

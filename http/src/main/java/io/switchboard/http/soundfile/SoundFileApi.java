@@ -26,9 +26,7 @@ import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -128,9 +126,10 @@ public final class SoundFileApi extends SecuredRoutes {
       if (description.isPresent() && description.get().length() > 200)
         return invalid("description", "description must be at most 200 characters");
       // The edge's 64 KB limit for JSON bodies is lifted to the sound files' 5 MB here.
-      return handleRejections(tooLarge(), () -> extractRequest(request -> withSizeLimit(MAX_UPLOAD_BYTES, () ->
+      return bodyAtMost(MAX_UPLOAD_BYTES, ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "a sound file is at most 5 MB ("
+          + MAX_UPLOAD_BYTES + " bytes)", "body"), () -> extractRequest(request ->
           entity(Unmarshaller.entityToByteArray(), bytes -> store(p, name, description.orElse(""), bytes,
-              request.entity().getContentType().mediaType().toString().toLowerCase(Locale.ROOT))))));
+              request.entity().getContentType().mediaType().toString().toLowerCase(Locale.ROOT)))));
     });
   }
 
@@ -177,12 +176,6 @@ public final class SoundFileApi extends SecuredRoutes {
           store.remove(name);
           return complete(StatusCodes.NO_CONTENT);
         });
-  }
-
-  private RejectionHandler tooLarge() {
-    return RejectionHandler.newBuilder().handle(MalformedRequestContentRejection.class, r ->
-        error(ApiError.of(StatusCodes.PAYLOAD_TOO_LARGE, "a sound file is at most 5 MB (" + MAX_UPLOAD_BYTES
-            + " bytes)", "body"))).build();
   }
 
   private Route unsupported(String message) {
