@@ -15,6 +15,7 @@ import {
   show,
   signedInUser,
 } from './common.js';
+import { PopStore, ScreenPopPanel } from './screenpop.js';
 
 const BASE_TITLE = 'Switchboard — Agent desktop';
 const COMMAND_TIMEOUT_MS = 10000;
@@ -144,11 +145,21 @@ const socket = new ReconnectingSocket('api/v1/agent/ws', {
   },
 });
 
+// The answering service's screen pops (ANS-2): one per offer, after its `offer` frame.
+const pops = new PopStore();
+const popPanel = new ScreenPopPanel({
+  store: pops,
+  transfer: (number) => actions.transfer(number),
+  canTransfer: () => view.welcomed && socket.open && view.yourLogin && Boolean(contacts('BUSY')[0]),
+  notice,
+});
+
 function handle(frame) {
   switch (frame.type) {
     case 'welcome':
       view.welcomed = true;
       view.agent = frame.agent || null;
+      pops.keepOnly((view.agent && Array.isArray(view.agent.contacts) ? view.agent.contacts : []).map((c) => c.offerId));
       view.yourLogin = Boolean(frame.yourLogin);
       view.heartbeatSeconds = Number(frame.heartbeatSeconds) > 0 ? Number(frame.heartbeatSeconds) : 20;
       view.pauseReasons = normaliseReasons(frame.pauseReasons);
@@ -172,6 +183,9 @@ function handle(frame) {
       break;
     case 'offerWithdrawn':
       withdraw(frame.offerId);
+      break;
+    case 'screenPop':
+      pops.put(frame);
       break;
     case 'replaced':
       view.yourLogin = false;
@@ -448,7 +462,8 @@ function render() {
     setText($('#call-dialled'), call.dialledNumber || '');
     customerNumber('call', call.customerNumber || pop.customerNumber);
     setText($('#call-waiting'), waited(call));
-    setText($('#call-greeting'), pop.greeting || '');
+    const answering = pops.get(call.offerId);
+    setText($('#call-greeting'), (answering && answering.greeting) || pop.greeting || '');
     setText($('#screen-pop-details'), [pop.companyName, pop.answeringPointName].filter(Boolean).join(' · '));
     $('#end-call').disabled = !canCommand;
     $('#transfer-go').disabled = !canCommand;
@@ -464,10 +479,26 @@ function render() {
     $('#wrap-up-done').disabled = !canCommand;
   }
 
+  renderScreenPop();
+
   if (!ringingOfferId) {
     document.title = status ? `${STATUS_LABELS[status] || status} — ${BASE_TITLE}` : BASE_TITLE;
   }
   tick();
+}
+
+/**
+ * The screen pop of the call in hand (ringing, talking or in wrap-up). Once the call is over its
+ * pop stays until the agent closes it or the next call comes; a call without one hides it.
+ */
+function renderScreenPop() {
+  const current = ringingOffer() || contacts('BUSY')[0] || contacts('WRAP_UP')[0] || null;
+  const pop = current ? pops.get(current.offerId) : null;
+  if (pop) popPanel.show(pop, current.phase);
+  else if (current) popPanel.hide();
+  else if (popPanel.pop) popPanel.show(popPanel.pop, null);
+  // The call panel's short greeting only while there is no screen pop: it says the same.
+  show($('#screen-pop'), !popPanel.visible);
 }
 
 /** The customer number the caller keyed in (ACD-10), shown only when there is one. */
@@ -542,8 +573,11 @@ document.addEventListener('keydown', unlockAudio, { capture: true });
 
 document.addEventListener('keydown', (event) => {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
+  // The transfer question is modal: its own buttons and Esc answer it.
+  if ($('#confirm').open) return;
   const offer = ringingOffer();
-  if (event.key === 'Enter' && offer && !$('#offer').hidden) {
+  const typing = event.target && event.target.tagName === 'TEXTAREA';
+  if (event.key === 'Enter' && offer && !$('#offer').hidden && !typing) {
     event.preventDefault();
     actions.accept();
     return;
@@ -559,6 +593,12 @@ document.addEventListener('keydown', (event) => {
   }
   const target = event.target;
   if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+  // Numpad + (or +) jumps to the staff search while a call's screen pop is up (ANS-4).
+  if ((event.key === '+' || event.code === 'NumpadAdd') && popPanel.visible && popPanel.phase) {
+    event.preventDefault();
+    popPanel.focusSearch();
+    return;
+  }
   const key = event.code && event.code.startsWith('Numpad') ? event.code.slice(6) : event.key;
   const button = { 1: '#ready', 2: '#pause', 3: '#end-call', 4: '#wrap-up-done' }[key];
   if (!button) return;
@@ -591,4 +631,4 @@ render();
 start();
 
 // For tests and debugging: the current view (read only).
-window.switchboardAgent = { get view() { return view; } };
+window.switchboardAgent = { get view() { return view; }, get screenPop() { return popPanel.pop; } };

@@ -102,6 +102,7 @@ export function homeFor(user) {
   const rs = roles(user);
   if (rs.includes('agent') && user.agentId) return 'agent.html';
   if (rs.includes('supervisor') || rs.includes('admin')) return 'wallboard.html';
+  if (rs.includes('client')) return 'portal.html';
   return null;
 }
 

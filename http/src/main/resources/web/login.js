@@ -1,4 +1,4 @@
-// Sign-in page: POST /api/v1/session, then on to the desktop or the wallboard by role.
+// Sign-in page: POST /api/v1/session, then on to the desktop, the wallboard or the customer portal by role.
 import { api, currentUser, homeFor, roles, humanSeconds, $, setText, show } from './common.js';
 
 const form = $('#login-form');
@@ -12,6 +12,7 @@ function allowed(page, user) {
   const rs = roles(user);
   if (page === 'agent.html') return rs.includes('agent') && Boolean(user.agentId);
   if (page === 'wallboard.html' || page === 'testcall.html' || page === 'statistics.html') return rs.includes('supervisor') || rs.includes('admin');
+  if (page === 'portal.html') return rs.includes('client');
   return false;
 }
 
@@ -31,7 +32,7 @@ function fail(message) {
 function go(user) {
   const target = nextPage(user);
   if (!target) {
-    fail(`Signed in as ${user.username}, but this account has neither the agent role (with an agent) nor the supervisor or admin role.`);
+    fail(`Signed in as ${user.username}, but this account has neither the agent role (with an agent), the supervisor or admin role, nor the client role.`);
     return;
   }
   location.replace(target);

@@ -652,7 +652,7 @@ function renderRows(f, data, multiDay) {
 }
 
 const BILLING_FIELDS = ['answeredVoice', 'answeredChat', 'answeredEmail', 'answeredSms', 'answeredSocial',
-  'messagesTaken', 'transferredCalls', 'smsSent'];
+  'messagesTaken', 'transferredCalls', 'smsSent', 'blockedCalls'];
 
 function renderBilling(f, r) {
   const month = monthOf(f.from);

@@ -3,8 +3,11 @@ package io.switchboard.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import jakarta.mail.internet.MimeMessage;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web pages (http/src/main/resources/web) in headless Chromium against a real node with the
  * demo centre: {@code src/test/browser/desktop-flow.mjs} signs in an agent and a supervisor,
- * places test calls, answers, declines, wraps up and checks the wallboard. Needs
+ * places test calls, answers, declines, wraps up and checks the wallboard;
+ * {@code answering-flow.mjs} takes an answering-service call with its screen pop, staff list
+ * and message form, mailed to a real SMTP server (GreenMail), and drives the customer portal. Needs
  * {@code /usr/bin/chromium} and Node.js with npm (CI's {@code .ci/run} installs them); without
  * them the test fails, it does not skip.
  */
@@ -51,13 +57,13 @@ class BrowserTest {
         .resolve();
   }
 
-  @Test
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
-  void anAgentAnswersAndDeclinesCallsInTheBrowserAndTheWallboardCountsThem() throws Exception {
+  /** Node.js and npm on the PATH, playwright-core installed beside the scripts. */
+  private record Tools(Path node, Path scripts, Path module) {}
+
+  private static Tools tools(String script) throws Exception {
     Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     Path scripts = module.resolve("src/test/browser");
-    Path artifacts = module.resolve("target/browser-artifacts");
-    assertThat(scripts.resolve("desktop-flow.mjs")).as("the browser flow script").exists();
+    assertThat(scripts.resolve(script)).as("the browser flow script").exists();
 
     if (!Files.isExecutable(CHROMIUM)) {
       fail(CHROMIUM + " is missing: the browser test needs Chromium. Install it with "
@@ -75,11 +81,25 @@ class BrowserTest {
           Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"), NPM_LIMIT, "npm");
       assertThat(npmCi.exit()).as("`npm ci` in " + scripts + " failed:\n" + npmCi.tail()).isZero();
     }
+    return new Tools(node, scripts, module);
+  }
 
-    Files.createDirectories(artifacts);
-    try (var old = Files.list(artifacts)) {
+  /** An empty folder for a flow's screenshots (the files in it deleted, sub-folders kept). */
+  private static Path artifacts(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    try (var old = Files.list(dir)) {
       for (Path file : old.toList()) if (Files.isRegularFile(file)) Files.delete(file);
     }
+    return dir;
+  }
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void anAgentAnswersAndDeclinesCallsInTheBrowserAndTheWallboardCountsThem() throws Exception {
+    Tools tools = tools("desktop-flow.mjs");
+    Path node = tools.node();
+    Path scripts = tools.scripts();
+    Path artifacts = artifacts(tools.module().resolve("target/browser-artifacts"));
 
     try (Node switchboard = Node.start(config())) {
       String baseUrl = "http://127.0.0.1:" + switchboard.httpAddress.getPort();
@@ -105,6 +125,70 @@ class BrowserTest {
           .as("statistics-flow.mjs against " + baseUrl + " failed (screenshots in " + artifacts + "); its last output:\n"
               + stats.tail())
           .isZero();
+    }
+  }
+
+  static final String CALLER = "+46701234567";
+  static final String MESSAGE_TEXT = "Wants the lease contract for the new office read through before Friday.";
+
+  /**
+   * The issue's acceptance test (ANS-2, ANS-4, ANS-5, ANS-6, ANS-8, ANS-16): a call for the
+   * answering service's client rings anna's desktop with the company's greeting (the caller's
+   * number in it), the staff list shows Karin Lind at lunch and a transfer to her asks first;
+   * anna takes a message for Per Berg, which reaches his mailbox; the client's portal shows it.
+   */
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void anAnsweringAgentTakesACallForAClientWithItsScreenPopAndTheMessageIsMailed() throws Exception {
+    Tools tools = tools("answering-flow.mjs");
+    Path artifacts = artifacts(tools.module().resolve("target/browser-artifacts/answering"));
+    GreenMail mail = new GreenMail(ServerSetupTest.SMTP.createCopy("127.0.0.1").dynamicPort());
+    mail.start();
+    try {
+      Config config = ConfigFactory.parseMap(Map.of(
+              "switchboard.mail.host", "127.0.0.1",
+              "switchboard.mail.port", mail.getSmtp().getPort(),
+              "switchboard.mail.from", "Nordic Answering <answering@example.com>"))
+          .withFallback(config());
+      try (Node switchboard = Node.start(config)) {
+        String baseUrl = "http://127.0.0.1:" + switchboard.httpAddress.getPort();
+        Result flow = run(List.of(tools.node().toString(), "answering-flow.mjs"), tools.scripts(),
+            Map.of("BASE_URL", baseUrl,
+                "ARTIFACTS_DIR", artifacts.toString(),
+                "CALLER_NUMBER", CALLER,
+                "MESSAGE_TEXT", MESSAGE_TEXT,
+                "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+            FLOW_LIMIT, "browser");
+        assertThat(flow.exit())
+            .as("answering-flow.mjs against " + baseUrl + " failed (screenshots in " + artifacts + "); its last output:\n"
+                + flow.tail())
+            .isZero();
+
+        // The message the agent took is in Per Berg's mailbox, with the caller's number to call back.
+        assertThat(mail.waitForIncomingEmail(Duration.ofSeconds(15).toMillis(), 1)).as("a mail arrived").isTrue();
+        MimeMessage received = Arrays.stream(mail.getReceivedMessages())
+            .filter(m -> recipients(m).contains("per.berg@example.com")).findFirst()
+            .orElseThrow(() -> new AssertionError("no mail to per.berg@example.com among "
+                + Arrays.stream(mail.getReceivedMessages()).map(BrowserTest::recipients).toList()));
+        assertThat(received.getSubject()).isEqualTo("Message for Per Berg from Bo Berg (Bergs Bygg AB) (please call back)");
+        assertThat(received.getContent().toString())
+            .contains(MESSAGE_TEXT)
+            .contains("Number: " + CALLER)
+            .contains("Lind & Berg Advokatbyrå")
+            .contains("by anna");
+        assertThat(mail.getReceivedMessages()).as("one message, one mail: the retried send was not a second message")
+            .hasSize(1);
+      }
+    } finally {
+      mail.stop();
+    }
+  }
+
+  private static String recipients(MimeMessage m) {
+    try {
+      return Arrays.toString(m.getAllRecipients());
+    } catch (jakarta.mail.MessagingException e) {
+      return "?";
     }
   }
 

@@ -83,17 +83,23 @@ class NodeTest {
       assertThat(call(node, "GET", "/health", null).get("status").asText()).isEqualTo("UP");
       signIn(node);
       // The directory lists the demo queues and agents for the REST API and the wallboards.
-      assertThat(call(node, "GET", "/api/v1/queues", null, token).size()).isEqualTo(3);
+      assertThat(call(node, "GET", "/api/v1/queues", null, token).size()).isEqualTo(4);
       assertThat(call(node, "GET", "/api/v1/agents", null, token).size()).isEqualTo(5);
       JsonNode plan = call(node, "GET", "/number-plan", null);
-      assertThat(plan.get("entries").size()).isEqualTo(5);
+      assertThat(plan.get("entries").size()).isEqualTo(6);
       assertThat(plan.get("entries").get(DemoData.ACME_DIRECT).at("/account/user").asText()).isEqualTo("acme-md");
-      assertThat(plan.get("companies").size()).isEqualTo(2);
+      assertThat(plan.get("companies").size()).isEqualTo(3);
       assertThat(plan.get("answeringPoints").size()).isEqualTo(1);
-      for (String q : new String[] {"acme-sales", "acme-support", "globex-reception"})
+      for (String q : new String[] {"acme-sales", "acme-support", "globex-reception", "lindberg"})
         assertThat(call(node, "GET", "/queues/" + q, null).get("config").get("name").asText()).isNotBlank();
       for (String a : new String[] {"anna", "bertil", "cecilia", "david", "eva"})
         assertThat(call(node, "GET", "/agents/" + a, null).get("status").asText()).isEqualTo("LOGGED_OUT");
+      // The answering-service client: its card with contacts, one at lunch, and its portal user.
+      JsonNode card = call(node, "GET", "/api/v1/companies/lindberg/card", null, token);
+      assertThat(card.get("contactCount").asInt()).isEqualTo(8);
+      assertThat(card.at("/profile/greeting").asText()).contains("{ANO}");
+      JsonNode karin = call(node, "GET", "/api/v1/companies/lindberg/contacts/karin-lind", null, token);
+      assertThat(karin.at("/redirect/reason").asText()).isEqualTo("lunch");
 
       call(node, "POST", "/agents/anna/login", "{\"loginId\":\"demo\"}");
       JsonNode arrived = call(node, "POST", "/calls",
@@ -114,8 +120,8 @@ class NodeTest {
     try (Node node = Node.start(config())) {
       // The same users, and no second set of demo users.
       signIn(node);
-      assertThat(call(node, "GET", "/api/v1/users", null, token).size()).isEqualTo(7);
-      assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(5);
+      assertThat(call(node, "GET", "/api/v1/users", null, token).size()).isEqualTo(8);
+      assertThat(call(node, "GET", "/number-plan", null).get("entries").size()).isEqualTo(6);
       JsonNode anna = call(node, "GET", "/agents/anna", null);
       assertThat(anna.get("status").asText()).isEqualTo("READY");
       assertThat(anna.get("handledToday").asInt()).isEqualTo(1);

@@ -73,6 +73,8 @@ public final class Edge extends SecuredRoutes {
   private final io.switchboard.http.agent.ScreenPop screenPop;
   private final io.switchboard.http.company.CompanyCardApi companyCards;
   private final io.switchboard.http.message.MessageApi messages;
+  private final io.switchboard.http.company.CompanyCallsApi companyCalls;
+  private final io.switchboard.http.company.DirectorySearchApi directorySearch;
   private final StatisticsApi statisticsApi;
   private final PrometheusMeterRegistry metrics;
 
@@ -112,6 +114,9 @@ public final class Edge extends SecuredRoutes {
     this.companyCards = new io.switchboard.http.company.CompanyCardApi(system, engine, json, timeout, auth, directory,
         clock);
     this.messages = new io.switchboard.http.message.MessageApi(system, engine, json, timeout, auth, directory, clock);
+    this.companyCalls = new io.switchboard.http.company.CompanyCallsApi(system, json, timeout, auth, directory, clock);
+    this.directorySearch = new io.switchboard.http.company.DirectorySearchApi(system, json, timeout, auth, directory,
+        clock);
     io.switchboard.core.message.Message.init(system, clock,
         io.switchboard.http.message.MessageChannels.fromConfig(system, config, settings.timeZone()),
         new io.switchboard.core.message.Message.Settings(config.getDurationList("switchboard.answering.message-retry-delays")));
@@ -120,6 +125,8 @@ public final class Edge extends SecuredRoutes {
     if (statisticsApi != null) {
       screenPop.history(statisticsApi::recentCalls);
       messages.reader(statisticsApi.reader());
+      companyCalls.reader(statisticsApi.reader());
+      directorySearch.reader(statisticsApi.reader());
     }
     this.agentDeps = new AgentConnection.Deps(engine, feeds, directory, json, clock, timeout,
         settings.heartbeatInterval(), auth::stillValid, screenPop);
@@ -188,7 +195,8 @@ public final class Edge extends SecuredRoutes {
                     path(PathMatchers.segment("wallboard").slash("ws"), () -> authenticated(this::wallboardSocket)),
                     authenticated(p -> concat(statistics(p), reports(p), soundFiles.routes(p),
                         pathPrefix("companies", () -> companyCards.routes(p)), messages.routes(p),
-                        adminApi.routes(p))))))),
+                        companyCalls.routes(p),
+                        directorySearch.routes(p), adminApi.routes(p))))))),
             path("metrics", () -> get(this::metrics)),
             pathPrefix("webjars", () -> getFromResourceDirectory("META-INF/resources/webjars")),
             pathEndOrSingleSlash(() -> getFromResource("web/index.html")),
@@ -235,11 +243,14 @@ public final class Edge extends SecuredRoutes {
         }))));
   }
 
+  /** The signed-in user; {@code companies} are a client user's own companies (customer portal), empty for staff. */
   public record UserInfo(String username, String name, java.util.Set<Role> roles,
       java.util.Set<io.switchboard.core.directory.AnsweringPointId> answeringPoints,
-      io.switchboard.core.agent.AgentId agentId) {
+      io.switchboard.core.agent.AgentId agentId,
+      java.util.SortedSet<io.switchboard.core.directory.CompanyId> companies) {
     static UserInfo of(Principal p) {
-      return new UserInfo(p.user().username(), p.user().name(), p.user().roles(), p.user().answeringPoints(), p.agentId());
+      return new UserInfo(p.user().username(), p.user().name(), p.user().roles(), p.user().answeringPoints(), p.agentId(),
+          new java.util.TreeSet<>(p.user().companies()));
     }
   }
 

@@ -102,7 +102,6 @@ class CompanyCardApiTest {
        "tone":"informal",
        "faq":[{"id":"products","title":"Products","answer":"Anvils and rockets",
                "children":[{"id":"prices","title":"Prices","answer":"See the list"}]}],
-       "blockedCallers":[" 070-123 45 67 ","0701234567","0046 70 765 43 21"],
        "ownNumbers":["08-555 123 00","(08) 555 123 01"],
        "screenPopUrls":["https://crm.example.com/pop?ano={ANO}"]}""";
 
@@ -125,8 +124,6 @@ class CompanyCardApiTest {
     assertThat(put.at("/faq/0/id").asText()).isEqualTo("products");
     assertThat(put.at("/faq/0/children/0/id").asText()).isEqualTo("prices");
     assertThat(put.at("/faq/0/children/0/answer").asText()).isEqualTo("See the list");
-    assertThat(texts(put.get("blockedCallers")))
-        .as("stored as digits, a leading 00 as +, each once").containsExactly("0701234567", "+46707654321");
     assertThat(texts(put.get("ownNumbers"))).containsExactly("0855512300", "0855512301");
     assertThat(put.at("/screenPopUrls/0").asText()).isEqualTo("https://crm.example.com/pop?ano={ANO}");
     assertThat(put.get("exceptions").size()).isZero();
@@ -154,8 +151,8 @@ class CompanyCardApiTest {
     assertError(send(admin, "PUT", "/companies/proferr/profile", "{\"greeting\":\"Hello\",\"colour\":\"red\"}"), 400,
         "colour", "unknown field");
     assertError(send(admin, "PUT", "/companies/proferr/profile", "{\"tone\":\"rude\"}"), 400, "tone", "tone");
-    assertError(send(admin, "PUT", "/companies/proferr/profile", "{\"blockedCallers\":[\"07x1\"]}"), 400,
-        "blockedCallers", "07x1");
+    assertError(send(admin, "PUT", "/companies/proferr/profile", "{\"ownNumbers\":[\"07x1\"]}"), 400,
+        "ownNumbers", "07x1");
     assertError(send(admin, "PUT", "/companies/proferr/profile",
         "{\"standardHandling\":{\"type\":\"note\",\"text\":\"x\",\"faqEntry\":\"nowhere\"}}"), 400, "faqEntry", "nowhere");
     assertError(send(admin, "PUT", "/companies/proferr/profile",

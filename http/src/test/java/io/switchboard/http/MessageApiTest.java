@@ -103,6 +103,8 @@ class MessageApiTest {
 
     // The client sees its own messages in the portal, with how they went; another client does not.
     String client = f.login("acme-admin", PW);
+    // The portal finds the client's companies in its session.
+    assertThat(f.expect(200, client, "GET", "/session", null).get("companies").toString()).isEqualTo("[\"acme\"]");
     JsonNode listed = EdgeFixture.eventually(WAIT, () -> f.expect(200, client, "GET", "/companies/acme/messages", null),
         l -> l.size() > 0 && l.get(0).get("smsStatus").asText().equals("sent")
             && l.get(0).get("emailStatus").asText().equals("sent"), "the portal's message list");

@@ -49,6 +49,7 @@ class SessionTest {
     assertThat(user.get("roles").toString()).isEqualTo("[\"agent\"]");
     assertThat(user.get("answeringPoints").toString()).isEqualTo("[\"north\"]");
     assertThat(user.get("agentId").asText()).isEqualTo("anna");
+    assertThat(user.get("companies").toString()).as("a staff user has no client companies").isEqualTo("[]");
 
     List<String> cookies = r.headers().allValues("set-cookie");
     String cookie = cookies.stream().filter(c -> c.startsWith("sb_session=")).findFirst().orElseThrow(

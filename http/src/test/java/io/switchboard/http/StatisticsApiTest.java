@@ -171,7 +171,9 @@ class StatisticsApiTest {
   @Test
   void statusShowsTheLagAndARebuildRefillsTheSameFigures() throws Exception {
     JsonNode status = f.expect(200, supervisor, "GET", "/statistics/status", null);
-    assertThat(status.get("projections")).hasSize(8);
+    assertThat(status.get("projections")).hasSize(10);
+    assertThat(status.get("projections").findValuesAsText("projection")).containsOnly("statistics-calls",
+        "statistics-agents", "statistics-messages", "directory-contacts");
     assertThat(status.at("/lag/count").asLong()).isPositive();
     String before = f.expect(200, admin, "GET", "/statistics/intervals?dimension=queue&granularity=day", null)
         .get("rows").toString();

@@ -26,3 +26,26 @@ CREATE TABLE stat_message (
     last_error VARCHAR(300)
 );
 CREATE INDEX stat_message_company ON stat_message (company, taken_at);
+
+-- Calls of blocked callers (ANS-15), per answering point and day.
+ALTER TABLE stat_billing ADD COLUMN blocked_calls BIGINT NOT NULL DEFAULT 0;
+
+-- Every contact of every company with its redirect, for search across companies (ANS-1, ANS-13),
+-- from the Company entities' events. search_text: " " + folded words, numbers and e-mail.
+CREATE TABLE dir_contact (
+    company VARCHAR(128) NOT NULL,
+    contact_id VARCHAR(64) NOT NULL,
+    kind VARCHAR(16) NOT NULL,
+    name VARCHAR(200) NOT NULL,
+    title VARCHAR(200),
+    department VARCHAR(200),
+    phones VARCHAR(200),
+    email VARCHAR(200),
+    mobile VARCHAR(32),
+    redirect_reason VARCHAR(16),
+    redirect_until BIGINT,
+    redirect_note VARCHAR(500),
+    search_text VARCHAR(1000) NOT NULL,
+    PRIMARY KEY (company, contact_id)
+);
+CREATE INDEX dir_contact_name ON dir_contact (name);

@@ -9,5 +9,7 @@ public enum CallOutcome {
   /** Arrived while its queue was closed: the queue's closed action was carried out. */
   CLOSED,
   /** Waited the queue's maximum wait and left with the overflow's closed action. */
-  OVERFLOWED
+  OVERFLOWED,
+  /** The company blocks the caller's number (ANS-15): handled by its block action, never queued. */
+  BLOCKED
 }

@@ -151,6 +151,8 @@ public final class CallSession
   /** Sent by sharding to passivate the session. */
   public record Stop() implements Command {}
 
+  private static final java.time.Duration STOP_RETRY = java.time.Duration.ofMillis(50);
+
   private record NumberResolved(NumberPlan.Reply reply, Throwable failure) implements Command {}
 
   private record AdmissionResolved(Routing routing, Queue.Reply reply, Throwable failure) implements Command {}
@@ -260,7 +262,9 @@ public final class CallSession
     /** The queue's calendar said closed. */
     CALENDAR,
     /** The contact waited the maximum wait. */
-    MAX_WAIT
+    MAX_WAIT,
+    /** The company blocks the caller (ANS-15). */
+    BLOCKED
   }
 
   // ---------------------------------------------------------------- state
@@ -392,7 +396,13 @@ public final class CallSession
   public CommandHandlerWithReply<Command, Event, State> commandHandler() {
     CommandHandlerWithReplyBuilder<Command, Event, State> b = newCommandHandlerWithReplyBuilder();
     b.forAnyState()
-        .onCommand(Stop.class, c -> Effect().stop().thenNoReply())
+        .onCommand(Stop.class, c -> {
+          // A stop (passivation) that overtook an arrival being routed waits for it to be answered:
+          // stopping now would leave its caller without a reply. Sharding holds new messages meanwhile.
+          if (routing == null) return Effect().stop().thenNoReply();
+          timers.startSingleTimer(Stop.class, new Stop(), STOP_RETRY);
+          return Effect().noReply();
+        })
         .onCommand(PassivateNow.class, (s, c) -> {
           // Only a session with nothing left to do may go.
           if (routing == null && (s instanceof NoCall || s instanceof Finished)) passivate.accept(context.getSelf());
@@ -600,7 +610,7 @@ public final class CallSession
     routing = new Routing(c.dialledNumber(), c.callerNumber(), ctx.now(), c.replyTo(), null, null, null, null, false,
         new ArrayList<>(), c.menuChoice(), false, c.customerNumber(), null);
     context.ask(NumberPlan.Reply.class, ctx.refs().numberPlan(), ctx.settings().askTimeout(),
-        replyTo -> new NumberPlan.Resolve(c.dialledNumber(), replyTo), NumberResolved::new);
+        replyTo -> new NumberPlan.Resolve(c.dialledNumber(), c.callerNumber(), replyTo), NumberResolved::new);
     return Effect().noReply();
   }
 
@@ -616,6 +626,7 @@ public final class CallSession
     }
     if (r.reply() instanceof NumberPlan.Resolved resolved) {
       routing = routing.with(resolved.entry());
+      if (resolved.blocked() != null) return blocked(s, resolved.blocked());
       askAdmission(routing);
       return Effect().noReply();
     }
@@ -624,6 +635,16 @@ public final class CallSession
         : r.reply() instanceof NumberPlan.Refused refused ? refused.refusal()
         : Refusal.notFound("unknown dialled number " + routing.dialledNumber());
     return giveUp(refusal);
+  }
+
+  /** A caller the company blocks: written as arrived and handled by the block's action, never queued. */
+  private ReplyEffect<Event, State> blocked(NoCall s, ClosedAction action) {
+    Routing r = routing;
+    routing = null;
+    List<Event> events = new ArrayList<>(leadingEvents(s, r, r.arrivedAt()));
+    events.add(new CallClosedHandled(r.queue(), ClosedCause.BLOCKED, action, "blocked caller", promptOf(action),
+        r.arrivedAt()));
+    return written(s, r, events);
   }
 
   private void askAdmission(Routing r) {
@@ -1052,7 +1073,11 @@ public final class CallSession
     }
     if (event instanceof CallClosedHandled e)
       return new Finished(factsOf(state), e.queue(),
-          e.cause() == ClosedCause.CALENDAR ? CallOutcome.CLOSED : CallOutcome.OVERFLOWED, e.at(), null, null, null,
+          switch (e.cause()) {
+            case CALENDAR -> CallOutcome.CLOSED;
+            case MAX_WAIT -> CallOutcome.OVERFLOWED;
+            case BLOCKED -> CallOutcome.BLOCKED;
+          }, e.at(), null, null, null,
           null, null, e.action(), e.prompt());
     throw new IllegalStateException("unexpected event " + event + " in " + state);
   }

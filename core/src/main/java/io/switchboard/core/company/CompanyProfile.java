@@ -15,8 +15,9 @@ import java.util.Set;
 /**
  * What the agent needs of a client company when its call arrives (ANS-2, ANS-11…ANS-16): the
  * greeting, the information to give, the standard handling and the current exceptions to it,
- * opening hours and out-of-hours handling, the phone tone, the FAQ tree, the callers to block,
- * the client's own numbers (never a call-back number) and CRM screen-pop URLs (ACD-13).
+ * opening hours and out-of-hours handling, the phone tone, the FAQ tree, the client's own numbers
+ * (never a call-back number) and CRM screen-pop URLs (ACD-13). Blocked callers are routing, so
+ * they live in the number plan ({@code BlockedCallers}).
  */
 public record CompanyProfile(
     GreetingTemplate greeting,
@@ -28,7 +29,6 @@ public record CompanyProfile(
     PhoneTone tone,
     List<CurrentException> exceptions,
     List<FaqNode> faq,
-    List<String> blockedCallers,
     List<String> ownNumbers,
     List<String> screenPopUrls)
     implements CborSerializable {
@@ -39,7 +39,7 @@ public record CompanyProfile(
   public static final List<String> URL_CODES = List.of("{CUSTID}", "{AID}", "{ANO}", "{CALLID}", "{COMPANY}");
 
   public static final CompanyProfile EMPTY =
-      new CompanyProfile(null, null, null, null, null, null, null, null, null, null, null, null);
+      new CompanyProfile(null, null, null, null, null, null, null, null, null, null, null);
 
   public CompanyProfile {
     information = information == null || information.isBlank() ? null : information.strip();
@@ -58,7 +58,6 @@ public record CompanyProfile(
     for (Handling h : new Handling[] {standardHandling, outOfHoursHandling})
       if (h != null && h.faqEntry() != null && !faqIds.contains(h.faqEntry()))
         throw new IllegalArgumentException("faqEntry " + h.faqEntry() + " is not in the faq tree");
-    blockedCallers = numbers("blockedCallers", blockedCallers);
     ownNumbers = numbers("ownNumbers", ownNumbers);
     // Checked before the copy: List.copyOf throws a bare NullPointerException on a null entry.
     for (String u : screenPopUrls == null ? List.<String>of() : screenPopUrls)
@@ -79,6 +78,6 @@ public record CompanyProfile(
 
   public CompanyProfile withExceptions(List<CurrentException> list) {
     return new CompanyProfile(greeting, information, standardHandling, outOfHoursHandling, businessHours, calendar,
-        tone, list, faq, blockedCallers, ownNumbers, screenPopUrls);
+        tone, list, faq, ownNumbers, screenPopUrls);
   }
 }

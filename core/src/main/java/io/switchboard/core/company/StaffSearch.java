@@ -66,7 +66,8 @@ public final class StaffSearch {
     return out;
   }
 
-  static List<String> words(String query) {
+  /** The query's words, folded; a number as people write it is one word of its digits. */
+  public static List<String> words(String query) {
     if (query == null || query.isBlank()) return List.of();
     // A number as people write it ("08-123 45 67") is one number, not three words.
     if (PHONE_LIKE.matcher(query.strip()).matches()) {

@@ -73,7 +73,16 @@ public final class NumberPlan
 
   public record RemoveCalendar(CalendarId id, ActorRef<Reply> replyTo) implements Command {}
 
-  public record Resolve(String dialledNumber, ActorRef<Reply> replyTo) implements Command {}
+  /** Which company and queue a dialled number goes to, and whether its company blocks {@code callerNumber}. */
+  public record Resolve(String dialledNumber, String callerNumber, ActorRef<Reply> replyTo) implements Command {
+    public Resolve(String dialledNumber, ActorRef<Reply> replyTo) {
+      this(dialledNumber, null, replyTo);
+    }
+  }
+
+  /** The company's blocked callers (ANS-15); an empty list blocks no one. */
+  public record PutBlockedCallers(CompanyId company, BlockedCallers blocked, ActorRef<Reply> replyTo)
+      implements Command {}
 
   public record GetPlan(ActorRef<Reply> replyTo) implements Command {}
 
@@ -83,7 +92,12 @@ public final class NumberPlan
 
   public record Done(Plan plan) implements Reply {}
 
-  public record Resolved(NumberPlanEntry entry) implements Reply {}
+  /** {@code blocked}: what to do instead, when the entry's company blocks the caller; else null. */
+  public record Resolved(NumberPlanEntry entry, io.switchboard.core.queue.ClosedAction blocked) implements Reply {
+    public Resolved(NumberPlanEntry entry) {
+      this(entry, null);
+    }
+  }
 
   public record Refused(Refusal refusal) implements Reply {}
 
@@ -103,6 +117,8 @@ public final class NumberPlan
 
   public record CompanyRemoved(CompanyId id, Instant at) implements Event {}
 
+  public record BlockedCallersPut(CompanyId company, BlockedCallers blocked, Instant at) implements Event {}
+
   public record QueueListed(QueueId id, String name, AnsweringPointId answeringPoint, Instant at) implements Event {}
 
   public record QueueUnlisted(QueueId id, Instant at) implements Event {}
@@ -119,7 +135,13 @@ public final class NumberPlan
 
   public record AnsweringPoint(AnsweringPointId id, String name) implements CborSerializable {}
 
-  public record Company(CompanyId id, String name, AnsweringPointId answeringPoint) implements CborSerializable {}
+  /** {@code blocked}: callers the company does not take (null: none). */
+  public record Company(CompanyId id, String name, AnsweringPointId answeringPoint, BlockedCallers blocked)
+      implements CborSerializable {
+    public Company(CompanyId id, String name, AnsweringPointId answeringPoint) {
+      this(id, name, answeringPoint, null);
+    }
+  }
 
   /** A queue as the directory lists it: its configuration lives in the Queue entity. */
   public record QueueListing(QueueId id, String name, AnsweringPointId answeringPoint) implements CborSerializable {}
@@ -251,9 +273,18 @@ public final class NumberPlan
         })
         .onCommand(Resolve.class, (plan, c) -> {
           NumberPlanEntry entry = c.dialledNumber() == null ? null : plan.entries().get(c.dialledNumber());
-          return Effect().reply(c.replyTo(), entry == null
-              ? new Refused(Refusal.notFound("unknown dialled number " + c.dialledNumber()))
-              : new Resolved(entry));
+          if (entry == null)
+            return Effect().reply(c.replyTo(), new Refused(Refusal.notFound("unknown dialled number " + c.dialledNumber())));
+          Company company = plan.companies().get(entry.company());
+          BlockedCallers blocked = company == null ? null : company.blocked();
+          return Effect().reply(c.replyTo(), new Resolved(entry,
+              blocked != null && blocked.blocks(c.callerNumber()) ? blocked.action() : null));
+        })
+        .onCommand(PutBlockedCallers.class, (plan, c) -> {
+          if (c.company() == null || !plan.companies().containsKey(c.company()))
+            return refuse(c.replyTo(), Refusal.notFound("unknown company " + c.company()));
+          if (c.blocked() == null) return refuse(c.replyTo(), Refusal.invalid("blocked", "blocked callers are required"));
+          return persist(new BlockedCallersPut(c.company(), c.blocked(), ctx.now()), c.replyTo());
         })
         .onCommand(GetPlan.class, (plan, c) -> Effect().reply(c.replyTo(), new Done(plan)))
         .build();
@@ -355,8 +386,16 @@ public final class NumberPlan
         return plan.withAnsweringPoints(plan.with(plan.answeringPoints(), e.id(), new AnsweringPoint(e.id(), e.name())));
       if (event instanceof AnsweringPointRemoved e)
         return plan.withAnsweringPoints(plan.with(plan.answeringPoints(), e.id(), null));
-      if (event instanceof CompanyPut e)
-        return plan.withCompanies(plan.with(plan.companies(), e.id(), new Company(e.id(), e.name(), e.answeringPoint())));
+      if (event instanceof CompanyPut e) {
+        Company old = plan.companies().get(e.id());
+        return plan.withCompanies(plan.with(plan.companies(), e.id(),
+            new Company(e.id(), e.name(), e.answeringPoint(), old == null ? null : old.blocked())));
+      }
+      if (event instanceof BlockedCallersPut e) {
+        Company old = plan.companies().get(e.company());
+        return plan.withCompanies(plan.with(plan.companies(), e.company(), new Company(old.id(), old.name(),
+            old.answeringPoint(), e.blocked().numbers().isEmpty() ? null : e.blocked())));
+      }
       if (event instanceof CompanyRemoved e)
         return plan.withCompanies(plan.with(plan.companies(), e.id(), null));
       if (event instanceof EntryPut e)

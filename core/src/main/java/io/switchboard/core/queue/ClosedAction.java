@@ -12,7 +12,8 @@ import io.switchboard.core.CborSerializable;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ClosedAction.NightMessage.class, name = "night-message"),
   @JsonSubTypes.Type(value = ClosedAction.Forward.class, name = "forward"),
-  @JsonSubTypes.Type(value = ClosedAction.Voicemail.class, name = "voicemail")
+  @JsonSubTypes.Type(value = ClosedAction.Voicemail.class, name = "voicemail"),
+  @JsonSubTypes.Type(value = ClosedAction.Reject.class, name = "reject")
 })
 public sealed interface ClosedAction extends CborSerializable {
 
@@ -32,6 +33,9 @@ public sealed interface ClosedAction extends CborSerializable {
             "closedAction.number must be 2-20 digits, optionally starting with +, got " + number);
     }
   }
+
+  /** Refuse the call unanswered (SIP 603 Decline): what a blocked advertiser gets by default. */
+  record Reject() implements ClosedAction {}
 
   /** Let the caller leave a voicemail in the named mailbox. */
   record Voicemail(String mailbox) implements ClosedAction {

@@ -542,4 +542,21 @@ class CallSessionTest {
     assertThat(refused.refusal().message()).isEqualTo("unknown call nobody");
     kit.createTestProbe().expectTerminated(session);
   }
+
+  @Test
+  void aStopThatOvertakesAnArrivalWaitsUntilTheCallerIsAnswered() {
+    // Sharding passivated the session (after a menu, say) just as the caller's next arrival reached it.
+    var session = kit.spawn(CallSession.create(new CallId("overtaken"),
+        new EngineContext(refs, clock, TestSettings.defaults(), Notifier.NONE), self -> self.tell(new CallSession.Stop())));
+    session.tell(new CallSession.Arrive("0812345", "0701234", replies.ref()));
+    NumberPlan.Resolve resolve = next(refs.numberPlanProbe(), NumberPlan.Resolve.class);
+    session.tell(new CallSession.Stop());
+    resolve.replyTo().tell(new NumberPlan.Resolved(ENTRY));
+    next(queue(SALES), Queue.GetAdmission.class).replyTo().tell(new Queue.Admission(SALES, null, null));
+    next(queue(SALES), Queue.Enqueue.class).replyTo().tell(new Queue.Enqueued(SALES, T0, T0, 1, terms(null, null)));
+    assertThat(((CallSession.Done) replies.receiveMessage()).view().phase()).isEqualTo(CallPhase.QUEUED);
+    // Answered, it goes as it was asked to.
+    advance(Duration.ofMillis(100));
+    kit.createTestProbe().expectTerminated(session);
+  }
 }

@@ -24,12 +24,12 @@ class CompanyProfileTest {
       new FaqNode("opening", "Opening hours", "8-17", null));
 
   static CompanyProfile profile(Handling standard, Handling outOfHours, List<CurrentException> exceptions,
-      List<FaqNode> faq, List<String> blocked, List<String> own, List<String> urls) {
-    return new CompanyProfile(null, null, standard, outOfHours, null, null, null, exceptions, faq, blocked, own, urls);
+      List<FaqNode> faq, List<String> own, List<String> urls) {
+    return new CompanyProfile(null, null, standard, outOfHours, null, null, null, exceptions, faq, own, urls);
   }
 
   static CompanyProfile withExceptions(List<CurrentException> exceptions) {
-    return profile(null, null, exceptions, null, null, null, null);
+    return profile(null, null, exceptions, null, null, null);
   }
 
   @Test
@@ -38,7 +38,6 @@ class CompanyProfileTest {
     assertThat(p.tone()).isEqualTo(PhoneTone.FORMAL);
     assertThat(p.exceptions()).isEmpty();
     assertThat(p.faq()).isEmpty();
-    assertThat(p.blockedCallers()).isEmpty();
     assertThat(p.ownNumbers()).isEmpty();
     assertThat(p.screenPopUrls()).isEmpty();
     assertThat(p.information()).isNull();
@@ -61,17 +60,17 @@ class CompanyProfileTest {
   @Test
   void aHandlingsFaqEntryMustBeInTheTree() {
     Handling nested = new Handling.Note("See the FAQ", "billing.late.reminder");
-    assertThat(profile(nested, null, null, FAQ, null, null, null).standardHandling()).isEqualTo(nested);
-    assertThat(profile(null, nested, null, FAQ, null, null, null).outOfHoursHandling()).isEqualTo(nested);
+    assertThat(profile(nested, null, null, FAQ, null, null).standardHandling()).isEqualTo(nested);
+    assertThat(profile(null, nested, null, FAQ, null, null).outOfHoursHandling()).isEqualTo(nested);
     Handling missing = new Handling.Note("See the FAQ", "billing.early");
-    assertThatThrownBy(() -> profile(missing, null, null, FAQ, null, null, null))
+    assertThatThrownBy(() -> profile(missing, null, null, FAQ, null, null))
         .hasMessageContaining("faqEntry billing.early is not in the faq tree");
-    assertThatThrownBy(() -> profile(null, missing, null, FAQ, null, null, null))
+    assertThatThrownBy(() -> profile(null, missing, null, FAQ, null, null))
         .hasMessageContaining("faqEntry billing.early");
-    assertThatThrownBy(() -> profile(nested, null, null, null, null, null, null))
+    assertThatThrownBy(() -> profile(nested, null, null, null, null, null))
         .hasMessageContaining("faqEntry billing.late.reminder is not in the faq tree");
     // A blank entry is none.
-    assertThat(profile(new Handling.Note("x", "  "), null, null, null, null, null, null).standardHandling().faqEntry())
+    assertThat(profile(new Handling.Note("x", "  "), null, null, null, null, null).standardHandling().faqEntry())
         .isNull();
   }
 
@@ -83,7 +82,7 @@ class CompanyProfileTest {
     assertThat(FaqNode.find(FAQ, "nothing")).isEmpty();
     List<FaqNode> twice = List.of(new FaqNode("a", "A", null, List.of(new FaqNode("b", "B", null, null))),
         new FaqNode("b", "B again", null, null));
-    assertThatThrownBy(() -> profile(null, null, null, twice, null, null, null)).hasMessageContaining("faq: id b is used twice");
+    assertThatThrownBy(() -> profile(null, null, null, twice, null, null)).hasMessageContaining("faq: id b is used twice");
     assertThatThrownBy(() -> new FaqNode("a", " ", null, null)).hasMessageContaining("title is required");
     assertThatThrownBy(() -> new FaqNode("a b", "A", null, null)).hasMessageContaining("faq: id");
   }
@@ -91,26 +90,22 @@ class CompanyProfileTest {
   @Test
   void aScreenPopUrlMustBeHttpOrHttps() {
     List<String> good = List.of("https://crm.example.com/customer/{CUSTID}?ano={ANO}", "http://intranet/pop?call={CALLID}");
-    assertThat(profile(null, null, null, null, null, null, good).screenPopUrls()).isEqualTo(good);
+    assertThat(profile(null, null, null, null, null, good).screenPopUrls()).isEqualTo(good);
     for (String bad : new String[] {"ftp://crm.example.com", "javascript:alert(1)", "crm.example.com", "HTTPS//x", " ",
         "https://" + "x".repeat(1000)}) {
-      assertThatThrownBy(() -> profile(null, null, null, null, null, null, List.of(bad))).as(bad)
+      assertThatThrownBy(() -> profile(null, null, null, null, null, List.of(bad))).as(bad)
           .hasMessageContaining("screenPopUrls");
     }
     List<String> withNull = new ArrayList<>();
     withNull.add(null);
-    assertThatThrownBy(() -> profile(null, null, null, null, null, null, withNull)).hasMessageContaining("screenPopUrls");
+    assertThatThrownBy(() -> profile(null, null, null, null, null, withNull)).hasMessageContaining("screenPopUrls");
   }
 
   @Test
-  void blockedAndOwnNumbersAreNormalisedAndDeduplicated() {
-    CompanyProfile p = profile(null, null, null, null, List.of("08-123 45 67", "081234567", "0046 8 123", " ", "+468123"),
-        List.of("0046 8 555 00 00", "+4685550000", "08-555 00 00"), null);
-    assertThat(p.blockedCallers()).containsExactly("081234567", "+468123");
+  void ownNumbersAreNormalisedAndDeduplicated() {
+    CompanyProfile p = profile(null, null, null, null, List.of("0046 8 555 00 00", "+4685550000", "08-555 00 00"), null);
     assertThat(p.ownNumbers()).containsExactly("+4685550000", "085550000");
-    assertThatThrownBy(() -> profile(null, null, null, null, List.of("anonymous"), null, null))
-        .hasMessageStartingWith("blockedCallers: ");
-    assertThatThrownBy(() -> profile(null, null, null, null, null, List.of("08-555 x"), null))
+    assertThatThrownBy(() -> profile(null, null, null, null, List.of("08-555 x"), null))
         .hasMessageStartingWith("ownNumbers: ");
   }
 
@@ -119,29 +114,29 @@ class CompanyProfileTest {
     List<String> thousand = IntStream.range(0, CompanyProfile.MAX_LIST).mapToObj(i -> "08" + (100000 + i)).toList();
     List<String> withDuplicates = new ArrayList<>(thousand);
     withDuplicates.addAll(thousand);
-    assertThat(profile(null, null, null, null, withDuplicates, null, null).blockedCallers()).hasSize(CompanyProfile.MAX_LIST);
+    assertThat(profile(null, null, null, null, withDuplicates, null).ownNumbers()).hasSize(CompanyProfile.MAX_LIST);
     List<String> tooMany = new ArrayList<>(thousand);
     tooMany.add("0899");
-    assertThatThrownBy(() -> profile(null, null, null, null, tooMany, null, null))
-        .hasMessageContaining("blockedCallers: at most 1000");
+    assertThatThrownBy(() -> profile(null, null, null, null, tooMany, null))
+        .hasMessageContaining("ownNumbers: at most 1000");
   }
 
   @Test
   void textsAreStrippedAndLimited() {
     CompanyProfile p = new CompanyProfile(null, "  We sell paint  ", null, null, " Mon-Fri 8-17 ", null, PhoneTone.INFORMAL,
-        null, null, null, null, null);
+        null, null, null, null);
     assertThat(p.information()).isEqualTo("We sell paint");
     assertThat(p.businessHours()).isEqualTo("Mon-Fri 8-17");
     assertThat(p.tone()).isEqualTo(PhoneTone.INFORMAL);
-    assertThat(new CompanyProfile(null, " ", null, null, " ", null, null, null, null, null, null, null))
+    assertThat(new CompanyProfile(null, " ", null, null, " ", null, null, null, null, null, null))
         .isEqualTo(CompanyProfile.EMPTY);
     String info = "i".repeat(CompanyProfile.MAX_INFORMATION);
-    assertThat(new CompanyProfile(null, info, null, null, null, null, null, null, null, null, null, null).information())
+    assertThat(new CompanyProfile(null, info, null, null, null, null, null, null, null, null, null).information())
         .hasSize(CompanyProfile.MAX_INFORMATION);
-    assertThatThrownBy(() -> new CompanyProfile(null, info + "i", null, null, null, null, null, null, null, null, null,
+    assertThatThrownBy(() -> new CompanyProfile(null, info + "i", null, null, null, null, null, null, null, null,
         null)).hasMessageStartingWith("information must be at most");
     assertThatThrownBy(() -> new CompanyProfile(null, null, null, null, "h".repeat(Contact.MAX_TEXT + 1), null, null,
-        null, null, null, null, null)).hasMessageStartingWith("businessHours must be at most");
+        null, null, null, null)).hasMessageStartingWith("businessHours must be at most");
   }
 
   @Test

@@ -56,7 +56,7 @@ class CompanyTest {
       STANDARD, new Handling.Note("Closed, take a note", null), "Weekdays 8-17",
       new CalendarId("office"), PhoneTone.INFORMAL,
       List.of(new CurrentException("party", new Handling.Note("Staff party", "billing.late"), T0, T0.plusSeconds(7200))),
-      FAQ, List.of("0046 70 666 66 66"), List.of("08-555 10 00"), List.of("https://crm.example.com/{CUSTID}?ano={ANO}"));
+      FAQ, List.of("08-555 10 00"), List.of("https://crm.example.com/{CUSTID}?ano={ANO}"));
 
   TestClock clock;
   CompanyId id;
@@ -149,9 +149,8 @@ class CompanyTest {
     assertThat(put.events()).containsExactly(new Company.ProfilePut(PROFILE, T0));
     assertThat(((Company.Done) put.reply()).card().profile()).isEqualTo(PROFILE);
     assertThat(card().profile()).isEqualTo(PROFILE);
-    assertThat(card().profile().blockedCallers()).containsExactly("+46706666666");
 
-    CompanyProfile plain = new CompanyProfile(null, "Now we sell glue", null, null, null, null, null, null, null, null,
+    CompanyProfile plain = new CompanyProfile(null, "Now we sell glue", null, null, null, null, null, null, null,
         null, null);
     assertThat(done(r -> new Company.PutProfile(plain, r)).profile()).isEqualTo(plain);
     assertThat(company.restart().state().profile()).isEqualTo(plain);

@@ -135,7 +135,7 @@ class ContactImportTest {
     assertThat(e.row()).isEqualTo(2);
     assertThat(e.column()).isEqualTo("B");
     assertThat(e.header()).isEqualTo("Hälsning");
-    assertThat(e.message()).startsWith("template text: unknown code {CALLER}");
+    assertThat(e.message()).startsWith("greeting: unknown code {CALLER}");
     assertThat(r.contacts()).extracting(Contact::name).containsExactly("Bo");
   }
 
@@ -149,7 +149,7 @@ class ContactImportTest {
         m -> assertThat(m).startsWith("email is not an e-mail address"),
         m -> assertThat(m).startsWith("mobile: 'n/a' is not a phone number"),
         m -> assertThat(m).isEqualTo("title must be at most 200 characters, got 201"),
-        m -> assertThat(m).startsWith("template text: unknown code {X}"));
+        m -> assertThat(m).startsWith("greeting: unknown code {X}"));
     assertThat(r.errorCount()).isEqualTo(5);
     assertThat(r.contacts()).isEmpty();
   }

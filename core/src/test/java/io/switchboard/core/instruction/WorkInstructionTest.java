@@ -42,7 +42,7 @@ class WorkInstructionTest {
 
   static CompanyProfile profile(Handling standard, Handling outOfHours, List<CurrentException> exceptions) {
     return new CompanyProfile(null, "We sell paint", standard, outOfHours, "Weekdays 8-17", null, PhoneTone.INFORMAL,
-        exceptions, FAQ, null, null, null);
+        exceptions, FAQ, null, null);
   }
 
   static CurrentException exception(String id, Handling h, Instant from, Instant until) {

@@ -50,6 +50,29 @@ class NumberPlanTest {
   }
 
   @Test
+  void aBlockedCallerResolvesWithTheCompanysBlockAction() {
+    company();
+    NumberPlanEntry entry = new NumberPlanEntry("+46812345", AP, ACME, SALES, 1);
+    run(r -> new NumberPlan.PutEntry(entry, r));
+    assertThat(run(r -> new NumberPlan.PutBlockedCallers(ACME,
+        new BlockedCallers(java.util.List.of("070-111 22 33"), null), r))).isInstanceOf(NumberPlan.Done.class);
+    assertThat(run(r -> new NumberPlan.Resolve("+46812345", "0701112233", r)))
+        .isEqualTo(new NumberPlan.Resolved(entry, new io.switchboard.core.queue.ClosedAction.Reject()));
+    assertThat(run(r -> new NumberPlan.Resolve("+46812345", "0709999999", r))).isEqualTo(new NumberPlan.Resolved(entry));
+    assertThat(run(r -> new NumberPlan.Resolve("+46812345", "anonymous", r))).isEqualTo(new NumberPlan.Resolved(entry));
+    // A rename keeps the block; an empty list lifts it.
+    run(r -> new NumberPlan.PutCompany(ACME, "Acme Group", AP, r));
+    assertThat(((NumberPlan.Resolved) run(r -> new NumberPlan.Resolve("+46812345", "0701112233", r))).blocked())
+        .isNotNull();
+    run(r -> new NumberPlan.PutBlockedCallers(ACME, new BlockedCallers(java.util.List.of(), null), r));
+    assertThat(((NumberPlan.Resolved) run(r -> new NumberPlan.Resolve("+46812345", "0701112233", r))).blocked())
+        .isNull();
+    assertThat(((NumberPlan.Refused) run(r -> new NumberPlan.PutBlockedCallers(new CompanyId("nobody"),
+        new BlockedCallers(null, null), r))).refusal().code()).isEqualTo(Refusal.Code.NOT_FOUND);
+    assertThatThrownBy(() -> new BlockedCallers(java.util.List.of("07x"), null)).hasMessageStartingWith("numbers:");
+  }
+
+  @Test
   void resolvesADialledNumberToItsCompanyAndQueue() {
     company();
     NumberPlanEntry entry = new NumberPlanEntry("+46812345", AP, ACME, SALES, 1);

@@ -117,6 +117,17 @@ public final class CompanyCardApi extends SecuredRoutes {
                 })))),
                 delete(() -> maintaining(p, id, company -> write(id, r -> new Company.RemoveException(exceptionId, r),
                     card -> null, StatusCodes.NO_CONTENT))))))),
+        path("blocked-callers", () -> concat(
+            get(() -> reading(p, id, (company, card) -> ok(blockedOf(company)))),
+            put(() -> maintaining(p, id, company -> tree(node -> only(node, Set.of("numbers", "action"), () ->
+                convert(node, io.switchboard.core.numberplan.BlockedCallers.class, blocked -> onComplete(
+                    this.<NumberPlan.Command, NumberPlan.Reply>ask(engine.refs().numberPlan(),
+                        r -> new NumberPlan.PutBlockedCallers(id, blocked, r)), r -> {
+                      directory.invalidate();
+                      if (r.isFailure()) return unavailable();
+                      if (r.get() instanceof NumberPlan.Refused refused) return error(ApiError.of(refused.refusal()));
+                      return ok(blockedOf(((NumberPlan.Done) r.get()).plan().companies().get(id)));
+                    })))))))),
         pathPrefix("contacts", () -> contacts(p, id)))));
   }
 
@@ -240,6 +251,10 @@ public final class CompanyCardApi extends SecuredRoutes {
       return ok(new ImportReport(true, report.mode(), r.rowsRead(), r.contacts().size(), done.added(), done.updated(),
           done.removed(), 0, List.of(), sample));
     });
+  }
+
+  private static io.switchboard.core.numberplan.BlockedCallers blockedOf(NumberPlan.Company company) {
+    return company.blocked() != null ? company.blocked() : new io.switchboard.core.numberplan.BlockedCallers(null, null);
   }
 
   private static int limit(String raw) {

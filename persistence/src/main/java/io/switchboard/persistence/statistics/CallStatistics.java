@@ -135,6 +135,10 @@ final class CallStatistics {
       if (e.cause() == CallSession.ClosedCause.CALENDAR) {
         r.outcome = "closed";
         queueSide(r, e.at(), CLOSED, 1);
+      } else if (e.cause() == CallSession.ClosedCause.BLOCKED) {
+        // Never offered to the queue: in the call log and billing only (ANS-15).
+        r.outcome = "blocked";
+        tally.addBilling(r.answeringPoint, Intervals.day(e.at(), zone), "blocked_calls", 1);
       } else {
         r.outcome = "overflowed";
         r.waitMs = at - r.virtualStartAt;

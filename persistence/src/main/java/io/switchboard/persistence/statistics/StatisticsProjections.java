@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.switchboard.core.agent.Agent;
 import io.switchboard.core.call.CallSession;
+import io.switchboard.core.company.Company;
 import io.switchboard.core.message.Message;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,8 +43,10 @@ public final class StatisticsProjections {
   public static final String AGENTS = "statistics-agents";
   /** Messages taken (one slice: a centre takes far fewer messages than calls). */
   public static final String MESSAGES = "statistics-messages";
+  /** Every company's contacts for search across companies (one slice: directory changes are few). */
+  public static final String DIRECTORY = "directory-contacts";
   static final List<String> READ_TABLES = List.of("stat_call_log", "stat_call_offer", "stat_interval",
-      "stat_pause_interval", "stat_agent_state", "stat_billing", "stat_message");
+      "stat_pause_interval", "stat_agent_state", "stat_billing", "stat_message", "dir_contact");
 
   private final ActorSystem<?> system;
   private final ReadSide readSide;
@@ -90,6 +93,9 @@ public final class StatisticsProjections {
       ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, MESSAGES, 1,
           i -> ProjectionBehavior.create(p.messageProjection()), ShardedDaemonProcessSettings.create(system),
           Optional.of(ProjectionBehavior.stopMessage()));
+      ShardedDaemonProcess.get(system).init(ProjectionBehavior.Command.class, DIRECTORY, 1,
+          i -> ProjectionBehavior.create(p.directoryProjection()), ShardedDaemonProcessSettings.create(system),
+          Optional.of(ProjectionBehavior.stopMessage()));
     }
     return p;
   }
@@ -107,6 +113,7 @@ public final class StatisticsProjections {
       ids.add(ProjectionId.of(AGENTS, "agent-" + i));
     }
     ids.add(ProjectionId.of(MESSAGES, "message"));
+    ids.add(ProjectionId.of(DIRECTORY, "company"));
     return ids;
   }
 
@@ -160,6 +167,29 @@ public final class StatisticsProjections {
               }
             }, system)
         .withGroup(100, Duration.ofMillis(100));
+  }
+
+  private Projection<EventEnvelope<Company.Event>> directoryProjection() {
+    String tag = "company";
+    return JdbcProjection.groupedWithin(ProjectionId.of(DIRECTORY, tag),
+            new TaggedEvents<>(system, readSide, frontier, tag, Company.Event.class, POLL),
+            readSide::session, () -> new Batches<Company.Event>(tag) {
+              @Override
+              void fold(Connection c, List<EventEnvelope<Company.Event>> envelopes) throws SQLException {
+                ContactDirectory directory = new ContactDirectory();
+                for (EventEnvelope<Company.Event> e : envelopes) directory.apply(c, entityId(e), e.event());
+              }
+            }, system)
+        .withGroup(20, Duration.ofMillis(100));
+  }
+
+  /** The projection a slice key belongs to. */
+  static String nameOf(String key) {
+    if (key.startsWith("call-")) return CALLS;
+    if (key.startsWith("agent-")) return AGENTS;
+    if (key.equals("message")) return MESSAGES;
+    if (key.equals("company")) return DIRECTORY;
+    throw new IllegalArgumentException("no projection has the slice " + key);
   }
 
   /** The entity id of a persistence id "Type|id". */
@@ -235,7 +265,7 @@ public final class StatisticsProjections {
     try (Connection c = readSide.connection(); Statement s = c.createStatement()) {
       for (String table : READ_TABLES) s.executeUpdate("DELETE FROM " + table);
       s.executeUpdate("DELETE FROM \"pekko_projection_offset_store\" WHERE \"projection_name\" IN ('"
-          + CALLS + "', '" + AGENTS + "', '" + MESSAGES + "')");
+          + CALLS + "', '" + AGENTS + "', '" + MESSAGES + "', '" + DIRECTORY + "')");
       c.commit();
     } catch (SQLException e) {
       throw new IllegalStateException("could not empty the statistics read side: " + e.getMessage(), e);

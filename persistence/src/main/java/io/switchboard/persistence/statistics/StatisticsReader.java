@@ -41,13 +41,13 @@ public final class StatisticsReader {
 
   public record BillingRow(String answeringPoint, LocalDate periodStart, long answeredVoice, long answeredChat,
       long answeredEmail, long answeredSms, long answeredSocial, long messagesTaken, long transferredCalls,
-      long smsSent) {
+      long smsSent, long blockedCalls) {
 
     BillingRow plus(BillingRow o) {
       return new BillingRow(answeringPoint, periodStart, answeredVoice + o.answeredVoice,
           answeredChat + o.answeredChat, answeredEmail + o.answeredEmail, answeredSms + o.answeredSms,
           answeredSocial + o.answeredSocial, messagesTaken + o.messagesTaken, transferredCalls + o.transferredCalls,
-          smsSent + o.smsSent);
+          smsSent + o.smsSent, blockedCalls + o.blockedCalls);
     }
   }
 
@@ -193,7 +193,7 @@ public final class StatisticsReader {
           LocalDate day = rs.getDate(2).toLocalDate();
           LocalDate period = monthly ? day.withDayOfMonth(1) : day;
           BillingRow row = new BillingRow(rs.getString(1), period, rs.getLong(3), rs.getLong(4), rs.getLong(5),
-              rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10));
+              rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11));
           sums.computeIfAbsent(row.answeringPoint(), k -> new TreeMap<>()).merge(period, row, BillingRow::plus);
         });
     List<BillingRow> rows = new ArrayList<>();
@@ -258,6 +258,55 @@ public final class StatisticsReader {
     return rows;
   }
 
+  /** A company's calls arrived in a period, per outcome ("open" while not ended), with mean wait and talk. */
+  public record OutcomeCount(String outcome, int calls, Long averageWaitMs, Long averageTalkMs) {}
+
+  public List<OutcomeCount> companyOutcomes(String company, Instant from, Instant to) {
+    List<OutcomeCount> rows = new ArrayList<>();
+    query("SELECT COALESCE(outcome, 'open'), COUNT(*), AVG(wait_ms), AVG(talk_ms) FROM stat_call_log"
+            + " WHERE company = ? AND arrived_at >= ? AND arrived_at < ? GROUP BY COALESCE(outcome, 'open')"
+            + " ORDER BY 1",
+        ps -> {
+          ps.setString(1, company);
+          ps.setLong(2, from.toEpochMilli());
+          ps.setLong(3, to.toEpochMilli());
+        },
+        rs -> rows.add(new OutcomeCount(rs.getString(1), rs.getInt(2), average(rs, 3), average(rs, 4))));
+    return rows;
+  }
+
+  private static Long average(ResultSet rs, int column) throws SQLException {
+    java.math.BigDecimal v = rs.getBigDecimal(column);
+    return v == null ? null : v.setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+  }
+
+  /** A contact as the cross-company search finds it; the redirect as written (the caller judges if it lapsed). */
+  public record DirectoryContact(String company, String contactId, String kind, String name, String title,
+      String department, String phones, String email, String mobile, String redirectReason, Instant redirectUntil,
+      String redirectNote) {}
+
+  /**
+   * Contacts of {@code companies} whose search text has every word at the start of one of its
+   * words (words folded by the caller as the directory folds them), by name; at most {@code limit}.
+   */
+  public List<DirectoryContact> searchContacts(Collection<String> companies, List<String> words, int limit) {
+    if (companies.isEmpty()) return List.of();
+    StringBuilder sql = new StringBuilder("SELECT company, contact_id, kind, name, title, department, phones, email,"
+        + " mobile, redirect_reason, redirect_until, redirect_note FROM dir_contact WHERE 1 = 1");
+    sql.append(in("company", companies));
+    for (int i = 0; i < words.size(); i++) sql.append(" AND search_text LIKE ? ESCAPE '!'");
+    sql.append(" ORDER BY name, company, contact_id LIMIT ").append(Math.max(0, limit));
+    List<DirectoryContact> rows = new ArrayList<>();
+    query(sql.toString(), ps -> {
+      bind(ps, 1, companies);
+      int next = companies.size() + 1;
+      for (String w : words) ps.setString(next++, "% " + like(w) + "%");
+    }, rs -> rows.add(new DirectoryContact(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+        instant(rs, 11), rs.getString(12))));
+    return rows;
+  }
+
   /** A message taken for a client, as the customer portal lists it (ANS-6, ANS-8). */
   public record MessageRow(String messageId, String answeringPoint, String company, String contact,
       String recipientName, String callId, String callerName, String callerNumber, String callerCompany,
@@ -296,8 +345,7 @@ public final class StatisticsReader {
         ps.setString(1, key);
         ps.setLong(2, offset == null ? 0 : offset);
       }, rs -> pending[0] = rs.getLong(1));
-      String projection = key.startsWith("call") ? StatisticsProjections.CALLS : StatisticsProjections.AGENTS;
-      result.add(new ProjectionStatus(projection, key, offset, pending[0], lastLagMillis.get(key)));
+      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key, offset, pending[0], lastLagMillis.get(key)));
     }
     return result;
   }

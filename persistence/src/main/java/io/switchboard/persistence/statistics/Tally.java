@@ -23,7 +23,7 @@ final class Tally {
   static final List<String> COLUMNS = IntervalCounts.FIELDS.stream().map(Tally::column).toList();
 
   static final List<String> BILLING_COLUMNS = List.of("answered_voice", "answered_chat", "answered_email",
-      "answered_sms", "answered_social", "messages_taken", "transferred_calls", "sms_sent");
+      "answered_sms", "answered_social", "messages_taken", "transferred_calls", "sms_sent", "blocked_calls");
 
   record RowKey(String dimension, String key, long intervalStart) implements Comparable<RowKey> {
     @Override

@@ -368,6 +368,11 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
   private Behavior<Command> closed(CallView view) {
     ClosedAction action = view.closedAction();
     if (action instanceof ClosedAction.Forward f && !answered) return forward(f.number());
+    if (action instanceof ClosedAction.Reject && !answered) {
+      // A blocked caller (ANS-15): declined, never answered.
+      w.sip().reply(invite.transaction(), invite.request(), Response.DECLINE);
+      return finish();
+    }
     if (action instanceof ClosedAction.Voicemail box && w.voicemail() != null) return voicemail(box);
     // A night message (or the closed message, for a mailbox when this node has no voicemail).
     String prompt = action instanceof ClosedAction.NightMessage n && w.media().prompts().has(n.prompt())

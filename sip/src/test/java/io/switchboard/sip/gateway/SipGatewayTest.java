@@ -12,6 +12,10 @@ import io.switchboard.core.calendar.CalendarDefinition;
 import io.switchboard.core.calendar.WeeklyHours;
 import io.switchboard.core.call.CallOutcome;
 import io.switchboard.core.call.CallPhase;
+import org.apache.pekko.actor.typed.ActorRef;
+import io.switchboard.core.numberplan.NumberPlan;
+import io.switchboard.core.numberplan.BlockedCallers;
+import io.switchboard.core.directory.CompanyId;
 import io.switchboard.core.call.CallView;
 import io.switchboard.core.call.EndedBy;
 import io.switchboard.core.calendar.CalendarId;
@@ -763,6 +767,26 @@ class SipGatewayTest {
     assertPassed(caller, 30); // answered, then its BYE taken
     assertPassed(phone, 30); // rang, answered, and got the gateway's BYE
     assertThat(everSeen("4630", v -> true)).as("a call between two people is not a queued call").isFalse();
+  }
+
+  @Test
+  void aCallerTheCompanyBlocksIsDeclinedUnansweredAndCountedBlocked() throws Exception {
+    queue("q-blocking", "4640", QueueConfig.named("Blocking"));
+    block(List.of("46701"));
+    try {
+      Sipp caller = caller("caller-declined", "4640", 0); // calls from 46701
+      assertPassed(caller, 30);
+      CallView blocked = awaitCall("4640", v -> v.phase() == CallPhase.FINISHED);
+      assertThat(blocked.outcome()).isEqualTo(CallOutcome.BLOCKED);
+      assertThat(blocked.callerNumber()).isEqualTo("46701");
+    } finally {
+      block(List.of());
+    }
+  }
+
+  static void block(List<String> callers) {
+    h.expect(h.ask(h.engine.refs().numberPlan(), (ActorRef<NumberPlan.Reply> r) -> new NumberPlan.PutBlockedCallers(
+        new CompanyId("co-sip"), new BlockedCallers(callers, null), r)), NumberPlan.Done.class);
   }
 
   @Test
