@@ -219,6 +219,9 @@ public final class AnsweringBenchmark {
       long setup = System.nanoTime();
       DirectoryData.Company[] companies = directory(r);
       r.setupSeconds = (System.nanoTime() - setup) / 1e9;
+      ReadSideWatch watch = new ReadSideWatch();
+      watch.start();
+      r.readSideAfterSetup = behind(readSideBehind());
       r.heapAfterSetup = node.heapUsedAfterFullGc();
       r.rssAfterSetup = node.residentBytes();
       out.printf("directory ready in %.1f s; heap after full GC %s, RSS %s%n", r.setupSeconds,
@@ -234,7 +237,13 @@ public final class AnsweringBenchmark {
       openDesktops();
       r.agentsSeconds = (System.nanoTime() - t) / 1e9;
       out.printf("%d agents ready on the WebSocket after %.1f s%n", o.agents, r.agentsSeconds);
+      r.readSideAtCalls = behind(readSideBehind());
       callAndMeasure(r, companies);
+      r.readSideAfterCalls = behind(readSideBehind());
+      r.readSideCompleteSeconds = watch.finish();
+      out.printf("read side behind: after the setup %s, at the first call %s, after the calls %s; %s%n", r.readSideAfterSetup,
+          r.readSideAtCalls, r.readSideAfterCalls, Double.isNaN(r.readSideCompleteSeconds) ? "not complete before the calls ended"
+              : String.format(java.util.Locale.ROOT, "complete %.0f s after the setup", r.readSideCompleteSeconds));
       for (AgentDesktop d : desktops) d.close();
       r.heapAfterCalls = node.heapUsedAfterFullGc();
     }
@@ -571,6 +580,8 @@ public final class AnsweringBenchmark {
     long nodeCpu0 = -1;
     long selfCpu0 = -1;
     long window0 = 0;
+    long[] machine0 = null;
+    HeapRecording recording = null;
     long maxLag = 0;
     out.printf("calling: %d/s for %d s warm-up + %d s measured, %d companies, %d agents ...%n", o.rate, o.warmupSeconds,
         o.durationSeconds, companies.length, o.agents);
@@ -585,6 +596,14 @@ public final class AnsweringBenchmark {
         window0 = System.nanoTime();
         nodeCpu0 = NodeProcess.cpuNanos(node.pid());
         selfCpu0 = NodeProcess.cpuNanos(selfPid);
+        machine0 = SipBenchmark.machineCpu();
+        if (!"false".equals(System.getProperty("loadtest.callsRecording"))) {
+          try {
+            recording = HeapRecording.start(node, tmp, "calls");
+          } catch (IOException e) {
+            out.println("no GC figures for the calls: " + e.getMessage());
+          }
+        }
       }
       int k = random.nextInt(companies.length);
       String caller = String.format("+4673%07d", random.nextInt(10_000_000));
@@ -614,11 +633,27 @@ public final class AnsweringBenchmark {
       }
     }
     long window1 = System.nanoTime();
+    long[] machine1 = SipBenchmark.machineCpu();
+    if (recording != null) {
+      try {
+        HeapRecording.Result gc = recording.stop();
+        r.callsGcs = gc.gcs();
+        r.callsGcPauseTotalMs = gc.pauseTotalMs();
+        r.callsGcPauseMaxMs = gc.pauseMaxMs();
+        r.callsAllocatedBytes = gc.allocatedBytes();
+      } catch (IOException e) {
+        out.println("no GC figures for the calls: " + e.getMessage());
+      }
+    }
     long nodeCpu1 = NodeProcess.cpuNanos(node.pid());
     long selfCpu1 = NodeProcess.cpuNanos(selfPid);
     double seconds = (window1 - window0) / 1e9;
     if (nodeCpu0 >= 0 && nodeCpu1 >= 0 && seconds > 0) r.nodeCpuCores = (nodeCpu1 - nodeCpu0) / 1e9 / seconds;
     if (selfCpu0 >= 0 && selfCpu1 >= 0 && seconds > 0) r.runnerCpuCores = (selfCpu1 - selfCpu0) / 1e9 / seconds;
+    if (machine0 != null && machine1 != null && machine1[1] > machine0[1])
+      // busy share of all CPUs over the window, in cores
+      r.machineCpuCores = (double) (machine1[0] - machine0[0]) / (machine1[1] - machine0[1])
+          * Runtime.getRuntime().availableProcessors();
 
     // drain: every call answered by the POST is popped and ended, or --drain seconds
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.drainSeconds);
@@ -725,6 +760,72 @@ public final class AnsweringBenchmark {
       r.imports.add(i);
       out.printf("import %d: preview %.0f ms, commit %.0f ms, allocated %s, heap after GC %s -> %s%n", run, previewMs, commitMs,
           AnsweringReport.mb(i.allocatedBytes()), AnsweringReport.mb(heapBefore), AnsweringReport.mb(heapAfter));
+    }
+  }
+
+  // ---------------------------------------------------------------- the read side
+
+  /** Events the read side's projections have not yet folded in (GET /statistics/status), by projection; null if unread. */
+  private Map<String, Long> readSideBehind() {
+    try {
+      ApiClient.Response s = api.send("GET", "/api/v1/statistics/status", null).get(10, TimeUnit.SECONDS);
+      if (!s.ok()) return null;
+      Map<String, Long> behind = new java.util.TreeMap<>();
+      for (JsonNode p : s.body().path("projections")) {
+        long pending = p.path("pendingEvents").asLong();
+        if (pending > 0) behind.merge(p.path("projection").asText("?"), pending, Long::sum);
+      }
+      return behind;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String behind(Map<String, Long> m) {
+    if (m == null) return "not read";
+    long all = m.values().stream().mapToLong(Long::longValue).sum();
+    return all == 0 ? "0 events" : all + " events " + m;
+  }
+
+  /**
+   * From the end of the setup: polls the read side each second until the projections that were
+   * behind then (the contact directory, say) have every event, or the run ends. The call
+   * statistics, always a few events behind while calls go on, do not count unless they were behind.
+   */
+  private final class ReadSideWatch extends Thread {
+    private final long start = System.nanoTime();
+    private volatile double completeAfter = Double.NaN;
+    private volatile boolean running = true;
+
+    ReadSideWatch() {
+      super("read-side-watch");
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      Set<String> behind = null;
+      while (running) {
+        Map<String, Long> m = readSideBehind();
+        if (m != null) {
+          if (behind == null) behind = Set.copyOf(m.keySet());
+          if (behind.stream().noneMatch(m::containsKey)) {
+            completeAfter = (System.nanoTime() - start) / 1e9;
+            return;
+          }
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    double finish() {
+      running = false;
+      interrupt();
+      return completeAfter;
     }
   }
 

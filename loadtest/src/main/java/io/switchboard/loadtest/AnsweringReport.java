@@ -65,6 +65,10 @@ public final class AnsweringReport {
   int idleSeconds;
   long rssAfterSetup = -1;
   double agentsSeconds;
+  String readSideAfterSetup;
+  String readSideAtCalls;
+  String readSideAfterCalls;
+  double readSideCompleteSeconds = Double.NaN;
 
   // calls
   long scheduled;
@@ -92,6 +96,11 @@ public final class AnsweringReport {
   double scheduleLagMaxMs;
   double nodeCpuCores = Double.NaN;
   double runnerCpuCores = Double.NaN;
+  double machineCpuCores = Double.NaN;
+  long callsGcs = -1;
+  double callsGcPauseTotalMs;
+  double callsGcPauseMaxMs;
+  long callsAllocatedBytes = -1;
   long heapAfterCalls = -1;
 
   // import
@@ -159,6 +168,10 @@ public final class AnsweringReport {
       line(b, "  heap          after full GC with the whole directory %s (RSS %s);%s after the calls %s", mb(heapAfterSetup),
           mb(rssAfterSetup), idleSeconds > 0 ? " after " + idleSeconds + " s idle " + mb(heapAfterIdle) + ";" : "",
           mb(heapAfterCalls));
+      line(b, "  read side     events not yet projected: after the setup %s; at the first call %s; after the calls %s; %s",
+          readSideAfterSetup, readSideAtCalls, readSideAfterCalls, Double.isNaN(readSideCompleteSeconds)
+              ? "not complete before the calls ended" : String.format(Locale.ROOT, "complete %.0f s after the setup",
+                  readSideCompleteSeconds));
       line(b, "  agents        %d on the WebSocket, signed in and ready in %.1f s", agents, agentsSeconds);
       line(b, "  calls         %d/s for %d s after %d s warm-up, talk %d ms: scheduled %d, not sent %d, 201 %d, failed %d;"
               + " measured (after warm-up) %d; schedule lag max %.1f ms", rate, durationSeconds, warmupSeconds, talkMs,
@@ -177,7 +190,11 @@ public final class AnsweringReport {
           popBytes.max(), popBytes.count()));
       line(b, "  POST->offer   %s", postToOffer.ms());
       line(b, "  POST round trip %s", postRoundTrip.ms());
-      line(b, "  CPU           node %s cores, runner %s cores over the measured calls", cores(nodeCpuCores), cores(runnerCpuCores));
+      line(b, "  CPU           node %s cores, runner %s cores, the whole machine %s cores over the measured calls",
+          cores(nodeCpuCores), cores(runnerCpuCores), cores(machineCpuCores));
+      if (callsGcs >= 0)
+        line(b, "  node GC       over the measured calls: %d GCs, pauses %.1f ms total, %.1f ms max; allocated %s", callsGcs,
+            callsGcPauseTotalMs, callsGcPauseMaxMs, mb(callsAllocatedBytes));
     }
     for (ImportRun i : imports) {
       line(b, "  import %d      %d rows, %s .xlsx: preview %d in %.0f ms, commit %d in %.0f ms (%d added)%s", i.run(), i.rows(),

@@ -26,22 +26,38 @@ final class HeapRecording {
     static final Result NONE = new Result(-1, 0, 0, 0, 0, -1, "");
   }
 
-  private static final String SETTINGS = """
-      <?xml version="1.0" encoding="UTF-8"?>
-      <configuration version="2.0" label="allocation" description="loadtest: allocation and GC" provider="switchboard">
-        <event name="jdk.ThreadAllocationStatistics">
-          <setting name="enabled">true</setting>
-          <setting name="period">everyChunk</setting>
-        </event>
-        <event name="jdk.GarbageCollection">
-          <setting name="enabled">true</setting>
-          <setting name="threshold">0 ms</setting>
-        </event>
-        <event name="jdk.GCHeapSummary">
-          <setting name="enabled">true</setting>
-        </event>
-      </configuration>
-      """;
+  /** The three events it records; every other event the JDK knows is switched off (see {@link #settings()}). */
+  private static final Map<String, Map<String, String>> EVENTS = Map.of(
+      "jdk.ThreadAllocationStatistics", Map.of("enabled", "true", "period", "everyChunk"),
+      "jdk.GarbageCollection", Map.of("enabled", "true", "threshold", "0 ms"),
+      "jdk.GCHeapSummary", Map.of("enabled", "true"));
+
+  /**
+   * A settings file with the three events on and every other event of the JDK's default
+   * configuration off. An event a settings file does not name keeps its built-in default, and
+   * for the JDK's Java-level events (socket and file reads and writes, ...) that is on, with no
+   * threshold and a stack trace each: left out, they cost a busy node more than half a core.
+   */
+  static String settings() throws IOException {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    try {
+      for (String key : jdk.jfr.Configuration.getConfiguration("default").getSettings().keySet())
+        names.add(key.substring(0, key.indexOf('#')));
+    } catch (java.text.ParseException e) {
+      throw new IOException("cannot read the JDK's default JFR configuration", e);
+    }
+    names.addAll(EVENTS.keySet());
+    StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .append("<configuration version=\"2.0\" label=\"allocation\" description=\"loadtest: allocation and GC\""
+            + " provider=\"switchboard\">\n");
+    for (String name : names) {
+      b.append("  <event name=\"").append(name).append("\">");
+      for (Map.Entry<String, String> setting : EVENTS.getOrDefault(name, Map.of("enabled", "false")).entrySet())
+        b.append("<setting name=\"").append(setting.getKey()).append("\">").append(setting.getValue()).append("</setting>");
+      b.append("</event>\n");
+    }
+    return b.append("</configuration>\n").toString();
+  }
 
   private final NodeProcess node;
   private final String name;
@@ -56,7 +72,7 @@ final class HeapRecording {
   /** Starts a recording in the node; null (with the reason printed by the caller) when jcmd cannot. */
   static HeapRecording start(NodeProcess node, Path dir, String name) throws IOException, InterruptedException {
     Path settings = dir.resolve("allocation.jfc");
-    if (!Files.exists(settings)) Files.writeString(settings, SETTINGS);
+    if (!Files.exists(settings)) Files.writeString(settings, settings());
     Path file = dir.resolve(name + ".jfr").toAbsolutePath();
     String out = node.jcmd("JFR.start", "name=" + name, "settings=" + settings.toAbsolutePath());
     if (!out.contains("Started recording")) throw new IOException("JFR.start: " + out.trim());
