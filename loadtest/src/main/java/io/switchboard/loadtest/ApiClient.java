@@ -79,6 +79,15 @@ final class ApiClient implements AutoCloseable {
    * naming the status and the server's error otherwise.
    */
   void logIn(String username, String password, int attempts) throws IOException, InterruptedException {
+    String t = openSession(username, password, attempts);
+    if (t != null) token = t;
+  }
+
+  /**
+   * {@code POST /api/v1/session} as {@link #logIn} does it, without keeping the token: the token,
+   * or null when the node has no sessions (404).
+   */
+  String openSession(String username, String password, int attempts) throws IOException, InterruptedException {
     Map<String, String> credentials = Map.of("username", username, "password", password);
     String last = "no attempt";
     for (int i = 1; i <= attempts; i++) {
@@ -91,11 +100,9 @@ final class ApiClient implements AutoCloseable {
       try {
         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
         Response resp = new Response(r.statusCode(), parse(r.body()), r.body());
-        if (resp.status() == 200 && resp.body().path("token").isTextual() && !resp.body().path("token").asText().isEmpty()) {
-          token = resp.body().path("token").asText();
-          return;
-        }
-        if (resp.status() == 404) return; // a node from before sessions: the engine API is open there
+        if (resp.status() == 200 && resp.body().path("token").isTextual() && !resp.body().path("token").asText().isEmpty())
+          return resp.body().path("token").asText();
+        if (resp.status() == 404) return null; // a node from before sessions: the engine API is open there
         last = resp.status() + " " + resp.error();
         if (resp.status() != 503) break;
       } catch (IOException e) {
@@ -135,6 +142,29 @@ final class ApiClient implements AutoCloseable {
     }
     return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(r -> new Response(r.statusCode(), parse(r.body()), r.body()));
+  }
+
+  /** A request whose body is {@code bytes} of {@code contentType} (a file upload), answered with JSON. */
+  CompletableFuture<Response> sendBytes(String method, String path, byte[] bytes, String contentType) {
+    HttpRequest req = authorize(HttpRequest.newBuilder(uri(path)).timeout(timeout).header("Accept", "application/json"))
+        .header("Content-Type", contentType)
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
+        .build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.ofString())
+        .thenApply(r -> new Response(r.statusCode(), parse(r.body()), r.body()));
+  }
+
+  /** A request tried again on 503 (the engine did not answer in time), up to 5 times, waiting longer each time. */
+  CompletableFuture<Response> sendWithRetry(String method, String path, Object body) {
+    return attempt(method, path, body, 1);
+  }
+
+  private CompletableFuture<Response> attempt(String method, String path, Object body, int n) {
+    return send(method, path, body).thenCompose(r -> {
+      if (r.status() != 503 || n >= 5) return CompletableFuture.completedFuture(r);
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n * 500L, TimeUnit.MILLISECONDS))
+          .thenCompose(x -> attempt(method, path, body, n + 1));
+    });
   }
 
   Response call(String method, String path, Object body) throws IOException, InterruptedException {

@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,7 +48,6 @@ public final class EngineBenchmark {
 
   private static final String ANSWERING_POINT = "bench-ap";
   private static final String COMPANY = "bench-co";
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
   private static final int SETUP_IN_FLIGHT = 64;
   private static final int ACTIONS_IN_FLIGHT = 192;
 
@@ -174,9 +170,7 @@ public final class EngineBenchmark {
   /** Runs the whole benchmark and returns what it measured; everything it started is stopped. */
   public Report run() throws Exception {
     Path jar = o.nodeJar();
-    if (!Files.isRegularFile(jar))
-      throw new IllegalStateException("node jar not found: " + jar + " - build the cluster module first: cd "
-          + Options.repoRoot() + " && mvn -q -DskipTests install (or pass --node-jar)");
+    NodeStart.requireJar(jar);
     Path tmpRoot = Path.of(System.getProperty("java.io.tmpdir"));
     Files.createDirectories(tmpRoot);
     tmp = Files.createTempDirectory(tmpRoot, "switchboard-bench-");
@@ -216,23 +210,7 @@ public final class EngineBenchmark {
     Map<String, String> env = new LinkedHashMap<>();
     if (o.db == Options.Db.POSTGRES) {
       out.println("starting embedded PostgreSQL ...");
-      postgres = EmbeddedPostgres.builder()
-          .setDataDirectory(tmp.resolve("pgdata"))
-          .setCleanDataDirectory(true)
-          .setPort(NodeProcess.freePort())
-          // zonky turns durability off for speed; a benchmark of a journal must not.
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setServerConfig("max_connections", "100")
-          .start();
-      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE switchboard");
-      }
-      settings.add("-Dconfig.resource=postgres.conf");
-      env.put("SWITCHBOARD_DB_URL", "jdbc:postgresql://localhost:" + postgres.getPort() + "/switchboard");
-      env.put("SWITCHBOARD_DB_USER", "postgres");
-      env.put("SWITCHBOARD_DB_PASSWORD", "postgres");
+      postgres = NodeStart.postgres(tmp, settings, env);
       out.println("PostgreSQL on port " + postgres.getPort());
     }
 
@@ -266,7 +244,7 @@ public final class EngineBenchmark {
 
     // (e) arrivals
     out.printf("injecting %d calls/s for %d s (first %d s warm-up) ...%n", o.rate, o.durationSeconds, o.warmupSeconds);
-    r.host = hostLoad();
+    r.host = NodeStart.hostLoad("before the arrivals");
     LagSampler lag = new LagSampler();
     lag.start();
     Injection inj = inject(numbers);
@@ -344,30 +322,7 @@ public final class EngineBenchmark {
   // ---------------------------------------------------------------- node and centre
 
   private void awaitHealthy() throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!node.isAlive())
-        throw new IllegalStateException("the node exited during start-up; its log " + node.log() + " ends with:"
-            + System.lineSeparator() + node.tail(30));
-      try {
-        ApiClient.Response h = setupApi.send("GET", "/health", null).get(5, TimeUnit.SECONDS);
-        last = h.status() + " " + h.raw();
-        if (h.status() == 401 && setupApi.token() == null) {
-          // the node answers and wants a session for this route: open one, then ask again
-          logIn();
-          continue;
-        }
-        if (h.status() == 200 && "UP".equals(h.body().path("status").asText())
-            && "Up".equalsIgnoreCase(h.body().path("memberStatus").asText()))
-          return;
-      } catch (ExecutionException | TimeoutException e) {
-        last = String.valueOf(e.getCause() != null ? e.getCause() : e);
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("the node was not healthy within " + HEALTH_TIMEOUT.toSeconds() + " s (last: " + last
-        + "); its log " + node.log() + " ends with:" + System.lineSeparator() + node.tail(30));
+    NodeStart.awaitHealthy(node, setupApi, this::logIn);
   }
 
   /**
@@ -459,17 +414,8 @@ public final class EngineBenchmark {
     if (!r.ok()) throw new IllegalStateException("PUT " + path + " answered " + r.status() + ": " + r.raw());
   }
 
-  /** A setup request, tried again on 503 (the engine did not answer in time) up to 5 times. */
   private CompletableFuture<ApiClient.Response> withRetry(String method, String path, Object body) {
-    return attempt(method, path, body, 1);
-  }
-
-  private CompletableFuture<ApiClient.Response> attempt(String method, String path, Object body, int n) {
-    return setupApi.send(method, path, body).thenCompose(r -> {
-      if (r.status() != 503 || n >= 5) return CompletableFuture.completedFuture(r);
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n * 500L, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> attempt(method, path, body, n + 1));
-    });
+    return setupApi.sendWithRetry(method, path, body);
   }
 
 
@@ -948,16 +894,6 @@ public final class EngineBenchmark {
 
 
   // ---------------------------------------------------------------- helpers
-
-  private static String hostLoad() {
-    String cpus = Runtime.getRuntime().availableProcessors() + " CPUs";
-    try {
-      String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return cpus + ", load average " + load[0] + " / " + load[1] + " / " + load[2] + " (1/5/15 min) before the arrivals";
-    } catch (IOException | RuntimeException e) {
-      return cpus;
-    }
-  }
 
   private static Instant instant(JsonNode n) {
     return n == null || !n.isTextual() ? null : Instant.parse(n.asText());

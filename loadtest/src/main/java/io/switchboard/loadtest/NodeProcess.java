@@ -104,17 +104,58 @@ final class NodeProcess implements AutoCloseable {
    * {@code GC.heap_info}. -1 when jcmd is missing or its output cannot be read.
    */
   long heapUsedAfterFullGc() {
-    Path jcmd = Path.of(JAVA_HOME, "bin", "jcmd");
-    if (!Files.isExecutable(jcmd)) return -1;
     try {
-      run(jcmd.toString(), Long.toString(pid()), "GC.run");
-      return parseHeapUsed(run(jcmd.toString(), Long.toString(pid()), "GC.heap_info"));
+      jcmd("GC.run");
+      return parseHeapUsed(jcmd("GC.heap_info"));
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
     }
+  }
+
+  /** {@code jcmd <pid> <command...>}: its output; an IOException when jcmd is missing or hangs. */
+  String jcmd(String... command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(JAVA_HOME, "bin", "jcmd");
+    if (!Files.isExecutable(jcmd)) throw new IOException("no jcmd at " + jcmd);
+    List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid())));
+    cmd.addAll(List.of(command));
+    return run(cmd.toArray(String[]::new));
+  }
+
+  /** Resident set size now ({@code VmRSS}) in bytes, from /proc; -1 if unknown. */
+  long residentBytes() {
+    return procStatus("VmRSS");
+  }
+
+  /** The largest resident set size so far ({@code VmHWM}) in bytes, from /proc; -1 if unknown. */
+  long peakResidentBytes() {
+    return procStatus("VmHWM");
+  }
+
+  /**
+   * Sets the peak resident size back to the current one (writes 5 to /proc/pid/clear_refs, Linux
+   * 4.0 and later), so a later {@link #peakResidentBytes} is the peak since now. False when that
+   * is not possible here (then the peak is the one since start).
+   */
+  boolean resetPeakResident() {
+    try {
+      Files.writeString(Path.of("/proc", Long.toString(pid()), "clear_refs"), "5");
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private long procStatus(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")))
+        if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
   }
 
   private static final Pattern HEAP_USED = Pattern.compile("total\\s+\\d+K,\\s+used\\s+(\\d+)K");

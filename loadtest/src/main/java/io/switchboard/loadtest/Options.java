@@ -2,8 +2,6 @@ package io.switchboard.loadtest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,82 +59,36 @@ public final class Options {
   /** Parses the arguments; a bad one is an {@link IllegalArgumentException} naming the option. */
   public static Options parse(String... args) {
     Options o = new Options();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--"))
-        throw new IllegalArgumentException("unexpected argument '" + arg + "': options are --key value (see --help)");
-      String key = arg.substring(2);
-      String inline = null;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        inline = key.substring(eq + 1);
-        key = key.substring(0, eq);
+    Args.parse(args, HELP, List.of("keep", "help", "record-events"), o::set, flag -> {
+      switch (flag) {
+        case "keep" -> o.keep = true;
+        case "record-events" -> o.recordEvents = o.keep = true;
+        default -> o.help = true;
       }
-      if (!HELP.containsKey(key))
-        throw new IllegalArgumentException("unknown option --" + key + " (known: --" + String.join(", --", HELP.keySet()) + ")");
-      if (key.equals("keep") || key.equals("help") || key.equals("record-events")) {
-        if (inline != null) throw new IllegalArgumentException("option --" + key + " takes no value");
-        switch (key) {
-          case "keep" -> o.keep = true;
-          case "record-events" -> o.recordEvents = o.keep = true;
-          default -> o.help = true;
-        }
-        continue;
-      }
-      String value = inline;
-      if (value == null) {
-        if (i + 1 >= args.length) throw new IllegalArgumentException("option --" + key + " needs a value");
-        value = args[++i];
-      }
-      o.set(key, value);
-    }
+    });
     o.validate();
     return o;
   }
 
   private void set(String key, String value) {
     switch (key) {
-      case "db" -> {
-        switch (value.toLowerCase()) {
-          case "h2" -> db = Db.H2;
-          case "postgres", "postgresql", "pg" -> db = Db.POSTGRES;
-          default -> throw new IllegalArgumentException("option --db: expected h2 or postgres, got '" + value + "'");
-        }
-      }
-      case "agents" -> agents = number(key, value, 1);
-      case "queues" -> queues = number(key, value, 1);
-      case "rate" -> rate = number(key, value, 1);
-      case "duration" -> durationSeconds = number(key, value, 1);
-      case "warmup" -> warmupSeconds = number(key, value, 0);
-      case "talk" -> talkMs = number(key, value, 0);
-      case "wrapup" -> wrapUpMs = number(key, value, 0);
-      case "node-heap" -> {
-        if (!value.matches("[0-9]+[kKmMgG]?"))
-          throw new IllegalArgumentException("option --node-heap: expected a size like 512m or 4g, got '" + value + "'");
-        nodeHeap = value;
-      }
+      case "db" -> db = Args.db(value);
+      case "agents" -> agents = Args.number(key, value, 1);
+      case "queues" -> queues = Args.number(key, value, 1);
+      case "rate" -> rate = Args.number(key, value, 1);
+      case "duration" -> durationSeconds = Args.number(key, value, 1);
+      case "warmup" -> warmupSeconds = Args.number(key, value, 0);
+      case "talk" -> talkMs = Args.number(key, value, 0);
+      case "wrapup" -> wrapUpMs = Args.number(key, value, 0);
+      case "node-heap" -> nodeHeap = Args.heap(key, value);
       case "node-jar" -> nodeJar = Path.of(value).toAbsolutePath();
-      case "node-opts" -> nodeOpts = value.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(value.trim().split("\\s+")));
-      case "max-in-flight" -> maxInFlight = number(key, value, 1);
-      case "drain" -> drainSeconds = number(key, value, 1);
-      case "admin-user" -> {
-        if (value.isBlank()) throw new IllegalArgumentException("option --admin-user: must not be empty");
-        adminUser = value;
-      }
+      case "node-opts" -> nodeOpts = Args.jvmOptions(value);
+      case "max-in-flight" -> maxInFlight = Args.number(key, value, 1);
+      case "drain" -> drainSeconds = Args.number(key, value, 1);
+      case "admin-user" -> adminUser = Args.notBlank(key, value);
       case "admin-password" -> adminPassword = value;
       default -> throw new IllegalArgumentException("unknown option --" + key);
     }
-  }
-
-  private static int number(String key, String value, int min) {
-    int n;
-    try {
-      n = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option --" + key + ": expected a whole number, got '" + value + "'");
-    }
-    if (n < min) throw new IllegalArgumentException("option --" + key + ": must be at least " + min + ", got " + n);
-    return n;
   }
 
   private void validate() {
@@ -160,9 +112,7 @@ public final class Options {
   }
 
   public static String usage() {
-    StringBuilder b = new StringBuilder("EngineBenchmark: drives one Switchboard node over its engine API v0.\nOptions:\n");
-    HELP.forEach((k, v) -> b.append(String.format("  --%-14s %s%n", k, v)));
-    return b.toString();
+    return Args.usage("EngineBenchmark: drives one Switchboard node over its engine API v0.", HELP, 14);
   }
 
   String wrapUpLabel() {

@@ -1,7 +1,6 @@
 package io.switchboard.loadtest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
@@ -10,8 +9,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -25,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -45,7 +41,6 @@ public final class SipBenchmark {
   private static final String ANSWERING_POINT = "sip-bench-ap";
   private static final String COMPANY = "sip-bench-co";
   private static final String QUEUE = "sip-bench-q";
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(120);
   private static final int SETUP_IN_FLIGHT = 64;
 
   public static void main(String[] args) {
@@ -524,29 +519,7 @@ public final class SipBenchmark {
   // ---------------------------------------------------------------- the centre
 
   private void awaitHealthy(NodeProcess node, ApiClient api) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + HEALTH_TIMEOUT.toNanos();
-    String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!node.isAlive())
-        throw new IllegalStateException("the node exited during start-up; its log " + node.log() + " ends with:"
-            + System.lineSeparator() + node.tail(30));
-      try {
-        ApiClient.Response h = api.send("GET", "/health", null).get(5, TimeUnit.SECONDS);
-        last = h.status() + " " + h.raw();
-        if (h.status() == 401 && api.token() == null) {
-          api.logIn(o.adminUser, o.adminPassword, 30);
-          continue;
-        }
-        if (h.status() == 200 && "UP".equals(h.body().path("status").asText())
-            && "Up".equalsIgnoreCase(h.body().path("memberStatus").asText()))
-          return;
-      } catch (ExecutionException | TimeoutException e) {
-        last = String.valueOf(e.getCause() != null ? e.getCause() : e);
-      }
-      Thread.sleep(250);
-    }
-    throw new IllegalStateException("the node was not healthy within " + HEALTH_TIMEOUT.toSeconds() + " s (last: " + last
-        + "); its log " + node.log() + " ends with:" + System.lineSeparator() + node.tail(30));
+    NodeStart.awaitHealthy(node, api, () -> api.logIn(o.adminUser, o.adminPassword, 30));
   }
 
   static String agentId(int a) {
@@ -577,7 +550,7 @@ public final class SipBenchmark {
       Map<String, Object> body = Map.of("name", "SIP agent " + (a + 1),
           "answerGroups", List.of(Map.of("queue", QUEUE, "level", 1)), "device", device);
       String path = "/agents/" + agentId(a);
-      replies.add(setup.submit(() -> withRetry(api, "PUT", path, body, 1)));
+      replies.add(setup.submit(() -> api.sendWithRetry("PUT", path, body)));
     }
     ApiClient.awaitAll(replies, "configure agents");
     replies.clear();
@@ -585,7 +558,7 @@ public final class SipBenchmark {
     for (int a = 0; a < o.agents; a++) {
       String id = agentId(a);
       Map<String, Object> body = Map.of("loginId", loginId(id), "ready", true);
-      replies.add(setup.submit(() -> withRetry(api, "POST", "/agents/" + id + "/login", body, 1)).whenComplete((resp, e) -> {
+      replies.add(setup.submit(() -> api.sendWithRetry("POST", "/agents/" + id + "/login", body)).whenComplete((resp, e) -> {
         if (resp != null && "READY".equals(resp.body().path("status").asText())) ready.incrementAndGet();
       }));
     }
@@ -628,40 +601,13 @@ public final class SipBenchmark {
   }
 
   private void put(ApiClient api, String path, Object body) throws Exception {
-    ApiClient.Response r = withRetry(api, "PUT", path, body, 1).get(60, TimeUnit.SECONDS);
+    ApiClient.Response r = api.sendWithRetry("PUT", path, body).get(60, TimeUnit.SECONDS);
     if (!r.ok()) throw new IllegalStateException("PUT " + path + " answered " + r.status() + ": " + r.raw());
   }
 
-  /** A setup request, tried again on 503 (the engine did not answer in time) up to 5 times. */
-  private CompletableFuture<ApiClient.Response> withRetry(ApiClient api, String method, String path, Object body, int n) {
-    return api.send(method, path, body).thenCompose(r -> {
-      if (r.status() != 503 || n >= 5) return CompletableFuture.completedFuture(r);
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(n * 500L, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> withRetry(api, method, path, body, n + 1));
-    });
-  }
-
-
   private void startPostgres(Path dir, List<String> settings, Map<String, String> env) throws Exception {
     out.println("starting embedded PostgreSQL ...");
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(dir.resolve("pgdata"))
-        .setCleanDataDirectory(true)
-        .setPort(NodeProcess.freePort())
-        // zonky turns durability off for speed; a benchmark of a journal must not.
-        .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("full_page_writes", "on")
-        .setServerConfig("max_connections", "100")
-        .start();
-    running.add(pg);
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE switchboard");
-    }
-    settings.add("-Dconfig.resource=postgres.conf");
-    env.put("SWITCHBOARD_DB_URL", "jdbc:postgresql://localhost:" + pg.getPort() + "/switchboard");
-    env.put("SWITCHBOARD_DB_USER", "postgres");
-    env.put("SWITCHBOARD_DB_PASSWORD", "postgres");
+    running.add(NodeStart.postgres(dir, settings, env));
   }
 
 

@@ -2,7 +2,6 @@ package io.switchboard.loadtest;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,36 +75,14 @@ public final class SipOptions {
   /** Parses the arguments; a bad one is an {@link IllegalArgumentException} naming the option. */
   public static SipOptions parse(String... args) {
     SipOptions o = new SipOptions();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--"))
-        throw new IllegalArgumentException("unexpected argument '" + arg + "': options are --key value (see --help)");
-      String key = arg.substring(2);
-      String inline = null;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        inline = key.substring(eq + 1);
-        key = key.substring(0, eq);
+    Args.parse(args, HELP, FLAGS, o::set, flag -> {
+      switch (flag) {
+        case "direct" -> o.direct = true;
+        case "stop-on-fail" -> o.stopOnFail = true;
+        case "keep" -> o.keep = true;
+        default -> o.help = true;
       }
-      if (!HELP.containsKey(key))
-        throw new IllegalArgumentException("unknown option --" + key + " (known: --" + String.join(", --", HELP.keySet()) + ")");
-      if (FLAGS.contains(key)) {
-        if (inline != null) throw new IllegalArgumentException("option --" + key + " takes no value");
-        switch (key) {
-          case "direct" -> o.direct = true;
-          case "stop-on-fail" -> o.stopOnFail = true;
-          case "keep" -> o.keep = true;
-          default -> o.help = true;
-        }
-        continue;
-      }
-      String value = inline;
-      if (value == null) {
-        if (i + 1 >= args.length) throw new IllegalArgumentException("option --" + key + " needs a value");
-        value = args[++i];
-      }
-      o.set(key, value);
-    }
+    });
     if (o.direct && o.db != Options.Db.H2)
       throw new IllegalArgumentException("option --db: --direct runs no node");
     return o;
@@ -114,68 +91,41 @@ public final class SipOptions {
   private void set(String key, String value) {
     switch (key) {
       case "rate" -> {
-        int rate = number(key, value, 1);
+        int rate = Args.number(key, value, 1);
         if (!stepMode) rates = List.of(rate);
       }
       case "rates" -> {
         List<Integer> list = new ArrayList<>();
-        for (String s : value.split(",")) if (!s.isBlank()) list.add(number(key, s, 1));
+        for (String s : value.split(",")) if (!s.isBlank()) list.add(Args.number(key, s, 1));
         if (list.isEmpty()) throw new IllegalArgumentException("option --rates: expected e.g. 50,100,200, got '" + value + "'");
         rates = List.copyOf(list);
         stepMode = true;
       }
-      case "duration" -> durationSeconds = number(key, value, 1);
-      case "warmup" -> warmupSeconds = number(key, value, 0);
-      case "call-ms" -> callMs = number(key, value, 0);
-      case "agents" -> agents = number(key, value, 1);
-      case "phones" -> phones = number(key, value, 1);
-      case "db" -> {
-        switch (value.toLowerCase()) {
-          case "h2" -> db = Options.Db.H2;
-          case "postgres", "postgresql", "pg" -> db = Options.Db.POSTGRES;
-          default -> throw new IllegalArgumentException("option --db: expected h2 or postgres, got '" + value + "'");
-        }
-      }
-      case "node-heap" -> {
-        if (!value.matches("[0-9]+[kKmMgG]?"))
-          throw new IllegalArgumentException("option --node-heap: expected a size like 512m or 2g, got '" + value + "'");
-        nodeHeap = value;
-      }
+      case "duration" -> durationSeconds = Args.number(key, value, 1);
+      case "warmup" -> warmupSeconds = Args.number(key, value, 0);
+      case "call-ms" -> callMs = Args.number(key, value, 0);
+      case "agents" -> agents = Args.number(key, value, 1);
+      case "phones" -> phones = Args.number(key, value, 1);
+      case "db" -> db = Args.db(value);
+      case "node-heap" -> nodeHeap = Args.heap(key, value);
       case "node-jar" -> nodeJar = Path.of(value).toAbsolutePath();
-      case "node-opts" -> nodeOpts = value.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(value.trim().split("\\s+")));
+      case "node-opts" -> nodeOpts = Args.jvmOptions(value);
       case "capture" -> {
         String v = value.toLowerCase();
         if (!List.of("auto", "tshark", "tcpdump", "none").contains(v))
           throw new IllegalArgumentException("option --capture: expected auto, tshark, tcpdump or none, got '" + value + "'");
         capture = v;
       }
-      case "sipp" -> {
-        if (value.isBlank()) throw new IllegalArgumentException("option --sipp: must not be empty");
-        sipp = value;
-      }
+      case "sipp" -> sipp = Args.notBlank(key, value);
       case "caller-scenario" -> callerScenario = Path.of(value).toAbsolutePath();
       case "phone-scenario" -> phoneScenario = Path.of(value).toAbsolutePath();
       case "out" -> out = Path.of(value).toAbsolutePath();
       case "wait-while" -> waitWhile = Path.of(value).toAbsolutePath();
       case "hold" -> hold = Path.of(value).toAbsolutePath();
-      case "admin-user" -> {
-        if (value.isBlank()) throw new IllegalArgumentException("option --admin-user: must not be empty");
-        adminUser = value;
-      }
+      case "admin-user" -> adminUser = Args.notBlank(key, value);
       case "admin-password" -> adminPassword = value;
       default -> throw new IllegalArgumentException("unknown option --" + key);
     }
-  }
-
-  private static int number(String key, String value, int min) {
-    int n;
-    try {
-      n = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("option --" + key + ": expected a whole number, got '" + value + "'");
-    }
-    if (n < min) throw new IllegalArgumentException("option --" + key + ": must be at least " + min + ", got " + n);
-    return n;
   }
 
   Path nodeJar() {
@@ -200,9 +150,7 @@ public final class SipOptions {
   }
 
   public static String usage() {
-    StringBuilder b = new StringBuilder(
-        "SipBenchmark: sipp callers through one node's SIP gateway to sipp agent phones (or --direct: sipp to sipp).\nOptions:\n");
-    HELP.forEach((k, v) -> b.append(String.format("  --%-16s %s%n", k, v)));
-    return b.toString();
+    return Args.usage("SipBenchmark: sipp callers through one node's SIP gateway to sipp agent phones (or --direct: sipp to sipp).",
+        HELP, 16);
   }
 }
