@@ -585,6 +585,15 @@ public final class AnsweringBenchmark {
     long maxLag = 0;
     out.printf("calling: %d/s for %d s warm-up + %d s measured, %d companies, %d agents ...%n", o.rate, o.warmupSeconds,
         o.durationSeconds, companies.length, o.agents);
+    // Started before the first call: jcmd takes a good part of a second, which inside the loop
+    // held back the next calls and sent them in a burst (and JFR's start pauses the node).
+    if (!"false".equals(System.getProperty("loadtest.callsRecording"))) {
+      try {
+        recording = HeapRecording.start(node, tmp, "calls");
+      } catch (IOException e) {
+        out.println("no GC figures for the calls: " + e.getMessage());
+      }
+    }
     long t0 = System.nanoTime();
     long i = 0;
     for (; i < total; i++) {
@@ -597,13 +606,6 @@ public final class AnsweringBenchmark {
         nodeCpu0 = NodeProcess.cpuNanos(node.pid());
         selfCpu0 = NodeProcess.cpuNanos(selfPid);
         machine0 = SipBenchmark.machineCpu();
-        if (!"false".equals(System.getProperty("loadtest.callsRecording"))) {
-          try {
-            recording = HeapRecording.start(node, tmp, "calls");
-          } catch (IOException e) {
-            out.println("no GC figures for the calls: " + e.getMessage());
-          }
-        }
       }
       int k = random.nextInt(companies.length);
       String caller = String.format("+4673%07d", random.nextInt(10_000_000));

@@ -193,7 +193,7 @@ public final class AnsweringReport {
       line(b, "  CPU           node %s cores, runner %s cores, the whole machine %s cores over the measured calls",
           cores(nodeCpuCores), cores(runnerCpuCores), cores(machineCpuCores));
       if (callsGcs >= 0)
-        line(b, "  node GC       over the measured calls: %d GCs, pauses %.1f ms total, %.1f ms max; allocated %s", callsGcs,
+        line(b, "  node GC       over the warm-up and measured calls: %d GCs, pauses %.1f ms total, %.1f ms max; allocated %s", callsGcs,
             callsGcPauseTotalMs, callsGcPauseMaxMs, mb(callsAllocatedBytes));
     }
     for (ImportRun i : imports) {

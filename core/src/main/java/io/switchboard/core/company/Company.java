@@ -234,15 +234,15 @@ public final class Company
         .onEvent(RedirectCleared.class, (card, e) -> e.contact() == null ? card.withRedirect(null)
             : card.withContact(e.contact(), card.contacts().get(e.contact()).withRedirect(null)))
         .onEvent(ContactsImported.class, (card, e) -> {
-          Map<ContactId, Contact> copy = new TreeMap<>(card.contacts());
+          TreeMap<ContactId, Contact> copy = new TreeMap<>(card.contacts());
           for (Contact x : e.contacts()) {
             Contact old = copy.get(x.id());
-            copy.put(x.id(), x.withRedirect(old == null ? null : old.redirect()));
+            copy.put(x.id(), old == null ? x : x.withRedirect(old.redirect()));
           }
           return card.withContacts(copy);
         })
         .onEvent(ContactsRemoved.class, (card, e) -> {
-          Map<ContactId, Contact> copy = new TreeMap<>(card.contacts());
+          TreeMap<ContactId, Contact> copy = new TreeMap<>(card.contacts());
           e.ids().forEach(copy::remove);
           return card.withContacts(copy);
         })

@@ -7,7 +7,6 @@ import io.switchboard.core.template.GreetingTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A person or department at a client company (ANS-1, ANS-13): how to reach them, what the agent
@@ -30,8 +29,6 @@ public record Contact(
   public static final int MAX_TEXT = 200;
   public static final int MAX_HANDLING = 2000;
   public static final int MAX_PHONES = 5;
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-  private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{2,20}");
 
   public enum Kind {
     PERSON, DEPARTMENT;
@@ -65,7 +62,7 @@ public record Contact(
       throw new IllegalArgumentException("phones: at most " + MAX_PHONES + " numbers, got " + p.size());
     phones = List.copyOf(p);
     email = email == null || email.isBlank() ? null : email.strip();
-    if (email != null && (email.length() > MAX_TEXT || !EMAIL.matcher(email).matches()))
+    if (email != null && (email.length() > MAX_TEXT || !isEmail(email)))
       throw new IllegalArgumentException("email is not an e-mail address: " + email);
     mobile = phone("mobile", mobile);
     handling = handling == null || handling.isBlank() ? null : handling.strip();
@@ -79,11 +76,32 @@ public record Contact(
    */
   public static String phone(String field, String raw) {
     if (raw == null || raw.isBlank()) return null;
-    String n = raw.strip().replaceAll("[\\s\\-().\\u00a0]", "");
-    if (n.startsWith("00")) n = "+" + n.substring(2);
-    if (!PHONE.matcher(n).matches())
-      throw new IllegalArgumentException(field + ": '" + raw.strip() + "' is not a phone number (digits, optionally after +)");
-    return n;
+    // A loop, not regular expressions: every contact read back from the journal passes here, and a
+    // company card of a thousand contacts is read back on the first screen pop after it slept.
+    StringBuilder n = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char ch = raw.charAt(i);
+      if (ch >= '0' && ch <= '9' || ch == '+') n.append(ch);
+      else if (!(Character.isWhitespace(ch) || ch == '-' || ch == '(' || ch == ')' || ch == '.' || ch == '\u00a0'))
+        throw notAPhone(field, raw);
+    }
+    if (n.length() >= 2 && n.charAt(0) == '0' && n.charAt(1) == '0') n.replace(0, 2, "+");
+    int digits = n.length() > 0 && n.charAt(0) == '+' ? n.length() - 1 : n.length();
+    if (digits < 2 || digits > 20 || n.indexOf("+", 1) >= 0) throw notAPhone(field, raw);
+    return n.toString();
+  }
+
+  private static IllegalArgumentException notAPhone(String field, String raw) {
+    return new IllegalArgumentException(field + ": '" + raw.strip() + "' is not a phone number (digits, optionally after +)");
+  }
+
+  /** Something@domain.tld without spaces: one '@', and a dot with something either side in the domain. */
+  private static boolean isEmail(String s) {
+    int at = s.indexOf('@');
+    if (at <= 0 || at != s.lastIndexOf('@')) return false;
+    for (int i = 0; i < s.length(); i++) if (Character.isWhitespace(s.charAt(i))) return false;
+    for (int i = at + 2; i < s.length() - 1; i++) if (s.charAt(i) == '.') return true;
+    return false;
   }
 
   private static String text(String field, String value) {
@@ -100,6 +118,7 @@ public record Contact(
   }
 
   public Contact withRedirect(Redirect r) {
+    if (java.util.Objects.equals(r, redirect)) return this;
     return new Contact(id, kind, name, title, department, phones, email, mobile, greeting, handling, r);
   }
 
