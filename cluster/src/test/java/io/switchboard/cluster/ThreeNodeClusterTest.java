@@ -65,7 +65,10 @@ class ThreeNodeClusterTest {
     }
   }
 
-  /** The config of node {@code i} of three (its own artery port, every port a seed), as in conf/three-nodes.conf. */
+  /**
+   * Node {@code i} as conf/cluster-node{i+1}.conf sets it up (seeds, demo data on node 1 only), on
+   * the test's database and on free ports instead of the shipped ones.
+   */
   static Config nodeConfig(Config database, int[] ports, int i) {
     List<String> seeds = IntStream.of(ports).mapToObj(p -> "pekko://switchboard@127.0.0.1:" + p).toList();
     return ConfigFactory.parseMap(Map.of(
@@ -75,12 +78,32 @@ class ThreeNodeClusterTest {
             "switchboard.sip.enabled", "off",
             "switchboard.http.port", 0,
             // Three clusters' nodes in one JVM: each registers its own JMX bean.
-            "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on",
-            // The demo centre is loaded by one node only (README "Three nodes on one machine").
-            "switchboard.demo-data", i == 0 ? "on" : "off"))
+            "pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on"))
         .withFallback(database)
-        .withFallback(ConfigFactory.load())
+        .withFallback(ConfigFactory.load("cluster-node" + (i + 1)))
         .resolve();
+  }
+
+  /** What the README starts: three seeds on the three artery ports, distinct ports, demo data once. */
+  @Test
+  void theShippedThreeNodeConfigurationIsOneClusterWithDistinctPorts() {
+    List<Config> shipped = IntStream.rangeClosed(1, 3).mapToObj(n -> ConfigFactory.load("cluster-node" + n)).toList();
+    List<String> seeds = shipped.stream()
+        .map(c -> "pekko://switchboard@127.0.0.1:" + c.getInt("pekko.remote.artery.canonical.port")).toList();
+    for (Config c : shipped) {
+      assertThat(c.getStringList("pekko.cluster.seed-nodes")).containsExactlyElementsOf(seeds);
+      assertThat(c.getString("pekko.cluster.split-brain-resolver.active-strategy")).isEqualTo("keep-majority");
+      assertThat(c.getString("pekko-persistence-jdbc.shared-databases.switchboard.profile")).contains("Postgres");
+      assertThat(c.getString("pekko.remote.artery.canonical.hostname")).isEqualTo("127.0.0.1");
+      assertThat(c.getString("switchboard.http.host")).isEqualTo("127.0.0.1");
+    }
+    for (String port : List.of("pekko.remote.artery.canonical.port", "pekko.management.http.port",
+        "switchboard.http.port", "switchboard.sip.port", "switchboard.sip.rtp-port-min"))
+      assertThat(shipped.stream().map(c -> c.getInt(port)).distinct().count()).as(port).isEqualTo(3);
+    assertThat(shipped.stream().map(c -> c.getString("switchboard.sip.registrar.nonce-secret")).distinct().count())
+        .isEqualTo(1);
+    assertThat(shipped.get(1).getBoolean("switchboard.demo-data")).isFalse();
+    assertThat(shipped.get(2).getBoolean("switchboard.demo-data")).isFalse();
   }
 
   @Test
@@ -142,8 +165,24 @@ class ThreeNodeClusterTest {
         v -> v.path("outcome").asText().equals("COMPLETED")).path("agent").asText()).isEqualTo("anna");
     // Every projection slice runs again on the two nodes: both calls, each counted once.
     assertCounted(reader, admin, from, List.of(first, second));
+    // Any node reports every slice, also those running on the other node.
     JsonNode status = get(reader, "/api/v1/statistics/status", admin);
     assertThat(status.get("projections").size()).isEqualTo(10);
+    for (JsonNode slice : status.get("projections"))
+      if (!slice.path("offset").isNull()) assertThat(slice.path("lastLagMillis").isNumber()).as(slice.toString()).isTrue();
+
+    // A rebuild asked of both nodes at once: one runs at a time in the cluster (another is
+    // refused while one runs), and the read side comes back with both calls, each once.
+    List<CompletableFuture<HttpResponse<String>>> rebuilds = remaining.stream()
+        .map(n -> client.sendAsync(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + n.httpAddress.getPort() + "/api/v1/statistics/rebuild"))
+            .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString()))
+        .toList();
+    List<Integer> answers = new ArrayList<>();
+    for (var r : rebuilds) answers.add(r.get(60, TimeUnit.SECONDS).statusCode());
+    assertThat(answers).contains(202).allMatch(code -> code == 202 || code == 409);
+    assertCounted(remaining.get(0), admin, from, List.of(first, second));
   }
 
   /** Places a test call through {@code via}; the desktop is offered it, accepts, ends it and wraps up. */
