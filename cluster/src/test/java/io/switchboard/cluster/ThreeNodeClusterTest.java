@@ -160,6 +160,8 @@ class ThreeNodeClusterTest {
     Node socketNode = leaving == b ? remaining.get(0) : b;
     Node caller = remaining.stream().filter(n -> n != socketNode).findFirst().orElseThrow();
     String second = answerACall(caller, desktop, admin);
+    // The queue that routed it was handed over: it runs on one of the two now.
+    assertThat(hostOf(Queue.ENTITY_KEY.name(), "acme-sales")).isIn(remaining);
     Node reader = remaining.get(remaining.size() - 1);
     assertThat(awaitGet(reader, "/api/v1/test-calls/" + second, admin,
         v -> v.path("outcome").asText().equals("COMPLETED")).path("agent").asText()).isEqualTo("anna");
