@@ -49,10 +49,19 @@ class ThreeNodeClusterTest {
   final HttpClient client = HttpClient.newHttpClient();
   final ObjectMapper json = new ObjectMapper();
   final List<Node> nodes = new ArrayList<>();
-  final List<Socket> sockets = new ArrayList<>();
+  final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Pings every open socket as a client does (the server closes silent ones). */
+  final java.util.concurrent.ScheduledExecutorService pinger =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+  {
+    pinger.scheduleWithFixedDelay(() -> List.copyOf(sockets).forEach(Socket::ping), 5, 5, TimeUnit.SECONDS);
+  }
 
   @AfterEach
   void stop() {
+    pinger.shutdownNow();
     sockets.forEach(Socket::abort);
     // Closed together: one at a time, each would first wait for the others to take its shards.
     CompletableFuture.allOf(nodes.stream().map(n -> CompletableFuture.runAsync(n::close)).toArray(CompletableFuture[]::new))
@@ -338,8 +347,17 @@ class ThreeNodeClusterTest {
       closed.complete(-1);
     }
 
-    void send(String text) throws Exception {
+    /** One send at a time: the client refuses a send while another is pending. */
+    synchronized void send(String text) throws Exception {
       ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    void ping() {
+      try {
+        if (!closed.isDone()) send("{\"type\":\"ping\"}");
+      } catch (Exception e) {
+        // closed meanwhile; the test sees that by itself
+      }
     }
 
     /** Skips frames until one of {@code type} matching {@code condition}; an error frame fails at once. */
