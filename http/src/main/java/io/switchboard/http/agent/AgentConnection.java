@@ -73,6 +73,12 @@ public final class AgentConnection {
 
   private record Tick() implements Command {}
 
+  /** The agent as read on a heartbeat (null: no answer). */
+  private record Synced(AgentView view) implements Command {}
+
+  /** A view read on a heartbeat that no notification has caught up with since. */
+  private record ApplySync(AgentView view) implements Command {}
+
   private record SessionChecked(boolean valid) implements Command {}
 
   private record ScreenPopReady(OfferId offer, com.fasterxml.jackson.databind.node.ObjectNode pop, Throwable failure)
@@ -151,6 +157,8 @@ public final class AgentConnection {
         })
         .onMessage(Result.class, this::onResult)
         .onMessage(Tick.class, t -> onTick())
+        .onMessage(Synced.class, this::onSynced)
+        .onMessage(ApplySync.class, a -> onChanged(new AgentChanged(a.view(), "sync")))
         .onMessage(SessionChecked.class, s -> s.valid() ? Behaviors.same() : close("session-ended"))
         .onMessage(ScreenPopReady.class, this::onScreenPop)
         .onMessage(CallChanged.class, this::onCallChanged)
@@ -470,11 +478,29 @@ public final class AgentConnection {
     if (Duration.between(lastInbound, now).compareTo(deps.heartbeat().multipliedBy(3)) > 0) return close("silent");
     if (!now.isBefore(principal.expiresAt())) return close("session-expired");
     presence(true);
+    // The agent's changes reach this node over the engine's pub-sub topic, which drops what is
+    // published while the agent's node does not know this node's subscription yet (a node
+    // joining the cluster, seen as an offer that never rang on a desktop of another node). So
+    // the agent is read every beat too: a change never told still shows within a beat.
+    ctx.ask(Agent.Reply.class, deps.engine().refs().agent(principal.agentId()), deps.askTimeout(),
+        Agent.GetState::new, (r, t) -> new Synced(r instanceof Agent.Done d ? d.view() : null));
     // Every third beat: has the session been ended on another node?
     if (++ticks % 3 == 0)
       ctx.pipeToSelf(deps.sessionValid().apply(principal.sessionId()), (ok, t) -> new SessionChecked(t != null || ok));
     return Behaviors.same();
   }
+
+  /**
+   * A view newer than the one shown is applied only if its notification has not come a moment
+   * later: the read's answer can overtake the notification, which says why it changed.
+   */
+  private Behavior<Command> onSynced(Synced s) {
+    if (s.view() != null && welcomed && shown != null && s.view().version() > shown.version())
+      timers.startSingleTimer(ApplySync.class, new ApplySync(s.view()), SYNC_GRACE);
+    return Behaviors.same();
+  }
+
+  private static final Duration SYNC_GRACE = Duration.ofSeconds(1);
 
   private void presence(boolean open) {
     deps.engine().refs().agent(principal.agentId()).tell(new Agent.Presence(principal.loginId(), connectionId, open));

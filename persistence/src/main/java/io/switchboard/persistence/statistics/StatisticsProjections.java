@@ -22,7 +22,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.projection.Projection;
@@ -87,6 +94,7 @@ public final class StatisticsProjections {
   public static StatisticsProjections start(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock,
       int slices, MeterRegistry registry) {
     StatisticsProjections p = new StatisticsProjections(system, readSide, zone, clock, slices, registry);
+    p.rebuildGuard = ClusterSingleton.get(system).init(SingletonActor.of(p.rebuildGuardBehavior(), "statistics-rebuild"));
     if (system.settings().config().getBoolean("switchboard.statistics.projections")) {
       p.init(CALLS, "call", i -> p.callProjection(i));
       p.init(AGENTS, "agent", i -> p.agentProjection(i));
@@ -234,6 +242,66 @@ public final class StatisticsProjections {
    * offsets are emptied in one transaction, and the slices resume from the first event.
    */
   public CompletionStage<Done> rebuild() {
+    // Completed by hand: the caller tells a running rebuild (409) by the exception's own class.
+    CompletableFuture<Done> result = new CompletableFuture<>();
+    AskPattern.<RebuildCommand, RebuildResult>ask(rebuildGuard, StartRebuild::new, REBUILD_TIMEOUT, system.scheduler())
+        .whenComplete((r, failure) -> {
+          if (failure != null) result.completeExceptionally(failure);
+          else if (r.busy()) result.completeExceptionally(new RebuildRunning());
+          else if (r.failure() != null) result.completeExceptionally(new IllegalStateException(r.failure()));
+          else result.complete(Done.getInstance());
+        });
+    return result;
+  }
+
+  private static final Duration REBUILD_TIMEOUT = Duration.ofSeconds(60);
+  private ActorRef<RebuildCommand> rebuildGuard;
+
+  /** Asks of the cluster's one rebuild guard; CBOR, as they cross nodes. */
+  public sealed interface RebuildCommand extends io.switchboard.core.CborSerializable {}
+
+  public record StartRebuild(ActorRef<RebuildResult> replyTo) implements RebuildCommand {}
+
+  private record RebuildOver(RebuildResult result, ActorRef<RebuildResult> replyTo) implements RebuildCommand {}
+
+  /** {@code busy}: another rebuild runs; {@code failure}: why this one failed; neither: done. */
+  public record RebuildResult(boolean busy, String failure) implements io.switchboard.core.CborSerializable {}
+
+  /**
+   * A cluster singleton that runs one rebuild at a time for the whole cluster. Why not a flag on
+   * each node: a rebuild asked of two nodes at once would have the second empty the tables under
+   * the first one's resumed slices, which keep their offsets in memory and so never replay what
+   * the second emptied. The guard runs the rebuild on its own node (pausing and resuming slices
+   * is cluster-wide).
+   */
+  private Behavior<RebuildCommand> rebuildGuardBehavior() {
+    return Behaviors.setup(ctx -> idleGuard(ctx));
+  }
+
+  private Behavior<RebuildCommand> idleGuard(ActorContext<RebuildCommand> ctx) {
+    return Behaviors.receive(RebuildCommand.class)
+        .onMessage(StartRebuild.class, start -> {
+          ctx.pipeToSelf(rebuildHere(), (done, failure) -> new RebuildOver(
+              new RebuildResult(false, failure == null ? null : String.valueOf(failure.getMessage())), start.replyTo()));
+          return busyGuard(ctx);
+        })
+        .build();
+  }
+
+  private Behavior<RebuildCommand> busyGuard(ActorContext<RebuildCommand> ctx) {
+    return Behaviors.receive(RebuildCommand.class)
+        .onMessage(StartRebuild.class, start -> {
+          start.replyTo().tell(new RebuildResult(true, null));
+          return Behaviors.same();
+        })
+        .onMessage(RebuildOver.class, over -> {
+          over.replyTo().tell(over.result());
+          return idleGuard(ctx);
+        })
+        .build();
+  }
+
+  private CompletionStage<Done> rebuildHere() {
     if (!rebuilding.compareAndSet(false, true))
       return CompletableFuture.failedFuture(new RebuildRunning());
     ProjectionManagement management = ProjectionManagement.get(system);
@@ -257,7 +325,7 @@ public final class StatisticsProjections {
   /** A second rebuild while one runs would empty the tables under the first one's replay. */
   public static final class RebuildRunning extends RuntimeException {
     RebuildRunning() {
-      super("a rebuild is already running on this node");
+      super("a rebuild is already running in the cluster");
     }
   }
 

@@ -337,6 +337,13 @@ public final class StatisticsReader {
   /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
   public List<ProjectionStatus> status(List<String> keys, Map<String, Long> lastLagMillis) {
     Map<String, Long> offsets = offsets();
+    // In a cluster the slices run spread over the nodes and each node times only its own: a slice
+    // running elsewhere gets its last lag from the offset store (when its offset was committed
+    // minus when the event it stands at was written), so any node reports every slice.
+    Map<String, Long> committedLag = new TreeMap<>();
+    query("SELECT o.\"projection_key\", o.\"last_updated\" - j.\"write_timestamp\" FROM \"pekko_projection_offset_store\" o "
+            + "JOIN \"event_journal\" j ON j.\"ordering\" = CAST(o.\"current_offset\" AS BIGINT)", ps -> {},
+        rs -> committedLag.put(rs.getString(1), Math.max(0, rs.getLong(2))));
     List<ProjectionStatus> result = new ArrayList<>();
     for (String key : keys) {
       Long offset = offsets.get(key);
@@ -345,7 +352,8 @@ public final class StatisticsReader {
         ps.setString(1, key);
         ps.setLong(2, offset == null ? 0 : offset);
       }, rs -> pending[0] = rs.getLong(1));
-      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key, offset, pending[0], lastLagMillis.get(key)));
+      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key, offset, pending[0],
+          lastLagMillis.getOrDefault(key, committedLag.get(key))));
     }
     return result;
   }
