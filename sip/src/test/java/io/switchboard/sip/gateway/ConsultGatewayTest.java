@@ -127,9 +127,7 @@ class ConsultGatewayTest {
   }
 
   static void consult(String agent, String number) {
-    // The call is TALKING before the answer reaches the agent; the desktop offers Announce only after.
-    h.awaitAgent(agent, v -> v.contacts().stream()
-        .anyMatch(c -> c.phase() == io.switchboard.core.agent.AgentContact.Phase.BUSY));
+    GatewayTests.awaitAgentTalking(h, agent);
     agentDoes(agent, login -> r -> new Agent.Consult(login, null, number, r));
   }
 

@@ -29,6 +29,15 @@ final class GatewayTests {
         c -> c.calls() == 0 && c.mediaLegs() == 0 && c.pendingArrivals() == 0, "the gateway to hold no call");
   }
 
+  /**
+   * Until the agent itself is on the call. The call is TALKING before the answer reaches the
+   * agent; the desktop offers Transfer and Announce only once the agent's state says so.
+   */
+  static void awaitAgentTalking(EngineHarness h, String agent) {
+    h.awaitAgent(agent, v -> v.contacts().stream()
+        .anyMatch(c -> c.phase() == io.switchboard.core.agent.AgentContact.Phase.BUSY));
+  }
+
   /** The last view the engine published of the call to {@code dialled} that matches. */
   static CallView awaitCall(EngineHarness h, List<Notification> seen, String dialled, Predicate<CallView> condition) {
     return h.await(() -> seen.stream()

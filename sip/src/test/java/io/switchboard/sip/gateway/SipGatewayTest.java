@@ -612,9 +612,7 @@ class SipGatewayTest {
   // ---------------------------------------------------------------- blind transfer (ANS-4)
 
   static void transfer(String agent, io.switchboard.core.call.TransferTarget target) {
-    // The call is TALKING before the answer reaches the agent; the desktop offers Transfer only after.
-    h.awaitAgent(agent, v -> v.contacts().stream()
-        .anyMatch(c -> c.phase() == io.switchboard.core.agent.AgentContact.Phase.BUSY));
+    GatewayTests.awaitAgentTalking(h, agent);
     EngineHarness.expect(h.agentAsk(agent, r -> new Agent.Transfer("login-" + agent, null, target, r)),
         Agent.Done.class);
   }
