@@ -475,33 +475,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       // Busy, declined, unreachable: forwarded at once, as when it does not answer.
       return ours || !waitingForDirectLeg() ? this : directLegFailed();
     }
-    w.sip().ack(e);
-    boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
-    if (again || leg.state != LegState.CALLING) return this;
-    leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
-    if (leg.cancelled || !waitingForDirectLeg()) {
-      // Answered as we moved on (the CANCEL crossed the 200): hang it up.
-      leg.state = LegState.ENDED;
-      w.sip().sendInDialog(leg.dialog, Request.BYE);
-      closeMedia(leg);
-      return this;
-    }
-    timers.cancel(leg.offerId);
-    try {
-      MediaDescription answer = Sdp.parse(body(e.getResponse()));
-      Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
-          () -> new SdpProblem("the phone answered with no codec we offered"));
-      leg.media.remote(mediaAddress(answer).orElseThrow(
-          () -> new SdpProblem("the phone's SDP address is not an IP address")), n);
-    } catch (SdpProblem ex) {
-      getContext().getLog().warn("call {}: {} answered with unusable SDP: {}", callId, leg.invite.getRequest()
-          .getRequestURI(), ex.getMessage());
-      leg.state = LegState.ENDED;
-      w.sip().sendInDialog(leg.dialog, Request.BYE);
-      closeMedia(leg);
-      return directLegFailed();
-    }
-    leg.state = LegState.ANSWERED;
+    Answer answer = takeAnswer(e, leg, waitingForDirectLeg(), "phone",
+        String.valueOf(leg.invite.getRequest().getRequestURI()));
+    if (answer == Answer.UNUSABLE) return directLegFailed();
+    if (answer != Answer.USABLE) return this;
     if (!answered) answerCaller();
     if (!answered) {
       getContext().getLog().info("call {}: the answer could not reach the caller", callId);
@@ -1152,6 +1129,45 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
     consultMedia();
   }
 
+  /** What became of an outgoing leg's 200 OK. */
+  private enum Answer { IGNORED, UNWANTED, UNUSABLE, USABLE }
+
+  /**
+   * An outgoing leg's 200 OK: acknowledged; a retransmission or a leg no longer calling is
+   * ignored; one answered as we let go of it (the CANCEL crossed the 200) or with SDP we cannot
+   * use is hung up; otherwise its media is negotiated and the leg is ANSWERED.
+   */
+  private Answer takeAnswer(ResponseEvent e, AgentLeg leg, boolean wanted, String party, String name) {
+    w.sip().ack(e);
+    boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
+    if (again || leg.state != LegState.CALLING) return Answer.IGNORED;
+    leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
+    if (leg.cancelled || !wanted) {
+      hangUpAnswered(leg);
+      return Answer.UNWANTED;
+    }
+    timers.cancel(leg.offerId);
+    try {
+      MediaDescription answer = Sdp.parse(body(e.getResponse()));
+      Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
+          () -> new SdpProblem("the " + party + " answered with no codec we offered"));
+      leg.media.remote(mediaAddress(answer).orElseThrow(
+          () -> new SdpProblem("the " + party + "'s SDP address is not an IP address")), n);
+    } catch (SdpProblem ex) {
+      getContext().getLog().warn("call {}: {} answered with unusable SDP: {}", callId, name, ex.getMessage());
+      hangUpAnswered(leg);
+      return Answer.UNUSABLE;
+    }
+    leg.state = LegState.ANSWERED;
+    return Answer.USABLE;
+  }
+
+  private void hangUpAnswered(AgentLeg leg) {
+    leg.state = LegState.ENDED;
+    w.sip().sendInDialog(leg.dialog, Request.BYE);
+    closeMedia(leg);
+  }
+
   /** The consulted number answered, refused, or gave no final answer. */
   private Behavior<Command> onConsultLeg(ResponseEvent e, AgentLeg leg, int code) {
     if (code < 200) return this;
@@ -1163,34 +1179,10 @@ final class GatewayCall extends AbstractBehavior<GatewayCall.Command> {
       if (!ours && leg == consultLeg) consultFailed(failureReason(code));
       return this;
     }
-    w.sip().ack(e);
-    boolean again = e instanceof gov.nist.javax.sip.ResponseEventExt x && x.isRetransmission();
-    if (again || leg.state != LegState.CALLING) return this;
-    leg.dialog = e.getDialog() != null ? e.getDialog() : e.getClientTransaction().getDialog();
-    if (leg.cancelled || leg != consultLeg || phase != Phase.CONNECTED) {
-      // Answered as we let go of it (the CANCEL crossed the 200): hang it up.
-      leg.state = LegState.ENDED;
-      w.sip().sendInDialog(leg.dialog, Request.BYE);
-      closeMedia(leg);
-      return this;
-    }
-    timers.cancel(leg.offerId);
-    try {
-      MediaDescription answer = Sdp.parse(body(e.getResponse()));
-      Negotiated n = Sdp.negotiate(answer, w.settings().codecs()).orElseThrow(
-          () -> new SdpProblem("the number answered with no codec we offered"));
-      leg.media.remote(mediaAddress(answer).orElseThrow(
-          () -> new SdpProblem("the number's SDP address is not an IP address")), n);
-    } catch (SdpProblem ex) {
-      getContext().getLog().warn("call {}: consulted number {} answered with unusable SDP: {}", callId, consultNumber,
-          ex.getMessage());
-      leg.state = LegState.ENDED;
-      w.sip().sendInDialog(leg.dialog, Request.BYE);
-      closeMedia(leg);
-      consultFailed("unusable media");
-      return this;
-    }
-    leg.state = LegState.ANSWERED;
+    Answer answer = takeAnswer(e, leg, leg == consultLeg && phase == Phase.CONNECTED, "number",
+        "consulted number " + consultNumber);
+    if (answer == Answer.UNUSABLE) consultFailed("unusable media");
+    if (answer != Answer.USABLE) return this;
     talkingTo = Consultation.Party.CONTACT;
     consultMedia();
     String id = consultId;
