@@ -43,6 +43,7 @@ public final class Node implements AutoCloseable {
 
   public final ActorSystem<Void> system;
   public final Engine engine;
+  /** Where HTTP is bound; null on a node without the edge role. */
   public final InetSocketAddress httpAddress;
   /** The SIP gateway, or null when {@code switchboard.sip.enabled} is off. */
   public final SipGateway sip;
@@ -55,6 +56,8 @@ public final class Node implements AutoCloseable {
   }
 
   public static Node start(Config config) {
+    NodeRoles roles = NodeRoles.from(config);
+    config = roles.applyTo(config);
     Database database = Database.fromConfig(config);
     var migrated = database.migrate();
     log.info("database {} at schema version {}", database.url(), migrated.targetSchemaVersion != null
@@ -90,7 +93,7 @@ public final class Node implements AutoCloseable {
       edge.directoryChanged();
 
       SipGateway sip = null;
-      if (config.getBoolean("switchboard.sip.enabled")) {
+      if (roles.sip() && config.getBoolean("switchboard.sip.enabled")) {
         SmtpVoicemailDelivery voicemail = new SmtpVoicemailDelivery(system, engine.context().settings().timeZone());
         // Voicemail a mail server did not take (or a node stopped before sending) is sent again.
         system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(10),
@@ -105,14 +108,20 @@ public final class Node implements AutoCloseable {
         sip = gateway;
       }
 
+      // An engine-only node still builds the edge: its report scheduler renders through it.
+      if (!roles.edge()) {
+        log.info("Switchboard node up without HTTP (roles {}), cluster {}", roles.names(), cluster.selfMember().address());
+        return new Node(system, engine, null, sip);
+      }
       Config http = config.getConfig("switchboard.http");
       ServerBinding binding = Http.get(system)
           .newServerAt(http.getString("host"), http.getInt("port"))
           .bind(edge.routes())
           .toCompletableFuture().get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      log.info("Switchboard node up: http://{}:{}/ (agent desktop, wallboard), cluster {}",
-          binding.localAddress().getHostString(), binding.localAddress().getPort(), cluster.selfMember().address());
+      log.info("Switchboard node up: http://{}:{}/ (agent desktop, wallboard), roles {}, cluster {}",
+          binding.localAddress().getHostString(), binding.localAddress().getPort(), roles.names(),
+          cluster.selfMember().address());
       return new Node(system, engine, binding.localAddress(), sip);
     } catch (Exception e) {
       system.terminate();

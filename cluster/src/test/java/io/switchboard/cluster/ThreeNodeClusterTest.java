@@ -76,11 +76,13 @@ class ThreeNodeClusterTest {
 
   /**
    * Node {@code i} as conf/cluster-node{i+1}.conf sets it up (seeds, demo data on node 1 only), on
-   * the test's database and on free ports instead of the shipped ones.
+   * the test's database and on free ports instead of the shipped ones. The third node is an edge
+   * only ({@code switchboard.roles = "edge,sip"}): it serves HTTP and hosts no entity.
    */
   static Config nodeConfig(Config database, int[] ports, int i) {
     List<String> seeds = IntStream.of(ports).mapToObj(p -> "pekko://switchboard@127.0.0.1:" + p).toList();
     return ConfigFactory.parseMap(Map.of(
+            "switchboard.roles", i == 2 ? "edge,sip" : "engine,edge,sip",
             "pekko.remote.artery.canonical.port", ports[i],
             "pekko.cluster.seed-nodes", seeds,
             "pekko.management.http.port", -1,
@@ -105,6 +107,9 @@ class ThreeNodeClusterTest {
       assertThat(c.getString("pekko-persistence-jdbc.shared-databases.switchboard.profile")).contains("Postgres");
       assertThat(c.getString("pekko.remote.artery.canonical.hostname")).isEqualTo("127.0.0.1");
       assertThat(c.getString("switchboard.http.host")).isEqualTo("127.0.0.1");
+      assertThat(NodeRoles.from(c)).isEqualTo(new NodeRoles(true, true, true));
+      assertThat(c.getString("pekko.cluster.sharding.role")).isEqualTo("engine");
+      assertThat(c.getString("pekko.cluster.singleton.role")).isEqualTo("engine");
     }
     for (String port : List.of("pekko.remote.artery.canonical.port", "pekko.management.http.port",
         "switchboard.http.port", "switchboard.sip.port", "switchboard.sip.rtp-port-min"))
@@ -127,6 +132,7 @@ class ThreeNodeClusterTest {
     for (CompletableFuture<Node> s : starting) nodes.add(s.get(60, TimeUnit.SECONDS));
     Node a = nodes.get(0), b = nodes.get(1), c = nodes.get(2);
     awaitTrue("three members up on every node", () -> nodes.stream().allMatch(n -> upMembers(n) == 3));
+    assertThat(Cluster.get(c.system).selfMember().getRoles()).contains("edge").doesNotContain("engine");
 
     // Sessions are cluster-wide: the admin signs in on A and reads on C with the same token.
     String admin = signIn(a, "admin", DemoData.ADMIN_PASSWORD);
@@ -150,6 +156,10 @@ class ThreeNodeClusterTest {
     wallboard.await("queue", f -> f.at("/queue/queueId").asText().equals("acme-sales")
         && f.at("/queue/today/answered").asInt() == 1 && f.at("/queue/today/offered").asInt() == 1);
     assertCounted(c, admin, from, List.of(first));
+    // The edge-only node served all of that through proxies: it hosts no queue, agent or call.
+    for (String type : List.of(Queue.ENTITY_KEY.name(), io.switchboard.core.agent.Agent.ENTITY_KEY.name(),
+        io.switchboard.core.call.CallSession.ENTITY_KEY.name()))
+      assertThat(shardsOn(c, type)).as(type + " shards on the edge-only node").isEmpty();
 
     // One node leaves gracefully: the one that hosts the queue, so its shard must move.
     Node leaving = hostOf(Queue.ENTITY_KEY.name(), "acme-sales");
@@ -229,17 +239,19 @@ class ThreeNodeClusterTest {
 
   /** The node whose shard region holds the entity now. */
   Node hostOf(String typeName, String entityId) throws Exception {
-    for (Node n : nodes) {
-      var key = org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(Queue.Command.class, typeName);
-      ShardRegion.CurrentShardRegionState state = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
-              ShardRegion.CurrentShardRegionState>ask(
-              org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(n.system).shardState(),
-              r -> new GetShardRegionState(key, r), Duration.ofSeconds(5), n.system.scheduler())
-          .toCompletableFuture().get(10, TimeUnit.SECONDS);
-      boolean here = state.getShards().stream().anyMatch(s -> s.getEntityIds().contains(entityId));
-      if (here) return n;
-    }
+    for (Node n : nodes)
+      if (shardsOn(n, typeName).stream().anyMatch(s -> s.getEntityIds().contains(entityId))) return n;
     throw new AssertionError(typeName + " " + entityId + " runs on no node");
+  }
+
+  /** The shards of this entity type that run on node {@code n}. */
+  static java.util.Set<ShardRegion.ShardState> shardsOn(Node n, String typeName) throws Exception {
+    var key = org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(Queue.Command.class, typeName);
+    return AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+            ShardRegion.CurrentShardRegionState>ask(
+            org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(n.system).shardState(),
+            r -> new GetShardRegionState(key, r), Duration.ofSeconds(5), n.system.scheduler())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).getShards();
   }
 
   static long upMembers(Node n) {

@@ -85,10 +85,13 @@ public final class EngineBenchmark {
 
   private Path tmp;
   private EmbeddedPostgres postgres;
+  /** The first node: setup, the event stream and the statistics go through it. */
   private NodeProcess node;
+  private final List<NodeProcess> nodes = new ArrayList<>();
   private ApiClient setupApi;
-  private ApiClient actionsApi;
-  private ApiClient callsApi;
+  /** One per node: agent i's actions go to node i mod n, call i to node i mod n. */
+  private ApiClient[] actionsApis = new ApiClient[0];
+  private ApiClient[] callsApis = new ApiClient[0];
   private ApiClient eventsApi;
   private ScheduledExecutorService scheduler;
   private volatile Stream<String> eventLines;
@@ -204,6 +207,7 @@ public final class EngineBenchmark {
     r.talkMs = o.talkMs;
     r.wrapUp = o.wrapUpLabel();
     r.nodeHeap = o.nodeHeap;
+    r.nodes = o.nodes;
 
     // (a) the database
     List<String> settings = new ArrayList<>();
@@ -214,16 +218,38 @@ public final class EngineBenchmark {
       out.println("PostgreSQL on port " + postgres.getPort());
     }
 
-    // (b) the node; without demo data it creates the first admin ("admin") from this password
+    // (b) the nodes; without demo data the first creates the first admin ("admin") from this password
     if ("admin".equals(o.adminUser)) env.put("SWITCHBOARD_ADMIN_PASSWORD", o.adminPassword);
-    Path log = tmp.resolve("node.log");
-    r.nodeLog = log.toString();
-    node = NodeProcess.start(jar, tmp.resolve("node"), log, o.nodeHeap, o.nodeOpts, settings, env);
-    out.println("node pid " + node.pid() + ", HTTP port " + node.httpPort() + ", log " + log);
-    setupApi = new ApiClient(node.httpPort(), json, "setup-http", 4, Duration.ofSeconds(30));
-    actionsApi = new ApiClient(node.httpPort(), json, "agent-http", 4, Duration.ofSeconds(30));
-    callsApi = new ApiClient(node.httpPort(), json, "calls-http", 4, Duration.ofSeconds(30));
-    eventsApi = new ApiClient(node.httpPort(), json, "events-http", 2, Duration.ofSeconds(30));
+    int[] clusterPorts = new int[o.nodes];
+    for (int i = 0; i < o.nodes; i++) clusterPorts[i] = NodeProcess.freePort();
+    actionsApis = new ApiClient[o.nodes];
+    callsApis = new ApiClient[o.nodes];
+    long started = System.nanoTime();
+    for (int i = 0; i < o.nodes; i++) {
+      List<String> opts = new ArrayList<>(o.nodeOpts);
+      if (o.nodes > 1) {
+        // later -D options win: every node seeds from the first, which forms the cluster
+        opts.add("-Dpekko.remote.artery.canonical.port=" + clusterPorts[i]);
+        opts.add("-Dpekko.cluster.seed-nodes.0=pekko://switchboard@127.0.0.1:" + clusterPorts[0]);
+      }
+      String name = o.nodes == 1 ? "node" : "node" + (i + 1);
+      Path log = tmp.resolve(name + ".log");
+      if (i == 0) r.nodeLog = log.toString();
+      NodeProcess n = NodeProcess.start(jar, tmp.resolve(name), log, o.nodeHeap, opts, settings, env);
+      nodes.add(n);
+      out.println(name + " pid " + n.pid() + ", HTTP port " + n.httpPort() + ", log " + log);
+      actionsApis[i] = new ApiClient(n.httpPort(), json, "agent-http-" + (i + 1), 4, Duration.ofSeconds(30));
+      callsApis[i] = new ApiClient(n.httpPort(), json, "calls-http-" + (i + 1), 4, Duration.ofSeconds(30));
+      if (i == 0) {
+        node = n;
+        setupApi = new ApiClient(node.httpPort(), json, "setup-http", 4, Duration.ofSeconds(30));
+        eventsApi = new ApiClient(node.httpPort(), json, "events-http", 2, Duration.ofSeconds(30));
+        // the first node alone forms the cluster and creates the admin; the others join it after
+        awaitHealthy();
+      } else {
+        NodeStart.awaitHealthy(n, actionsApis[i], this::logIn);
+      }
+    }
     scheduler = Executors.newScheduledThreadPool(2, r1 -> {
       Thread t = new Thread(r1, "end-call-timer");
       t.setDaemon(true);
@@ -231,9 +257,7 @@ public final class EngineBenchmark {
     });
     actions = new Limiter(ACTIONS_IN_FLIGHT);
     callPermits = new Semaphore(o.maxInFlight);
-    long started = System.nanoTime();
-    awaitHealthy();
-    out.printf("node up after %.1f s%n", (System.nanoTime() - started) / 1e9);
+    out.printf("%s up after %.1f s%n", o.nodes == 1 ? "node" : o.nodes + " nodes", (System.nanoTime() - started) / 1e9);
     logIn();
 
     // (c) the centre, (d) the event stream and the agents
@@ -252,8 +276,19 @@ public final class EngineBenchmark {
     r.scheduled = inj.scheduled;
     r.scheduleLagMaxMs = inj.maxLagNanos / 1e6;
     double cpuWindow = (inj.endNanos - inj.warmNanos) / 1e9;
-    if (inj.nodeCpuWarm >= 0 && inj.nodeCpuEnd >= 0 && cpuWindow > 0)
-      r.nodeCpuCores = (inj.nodeCpuEnd - inj.nodeCpuWarm) / 1e9 / cpuWindow;
+    if (cpuWindow > 0) {
+      double sum = 0;
+      for (int i = 0; i < o.nodes; i++) {
+        if (inj.nodeCpuWarm[i] < 0 || inj.nodeCpuEnd[i] < 0) {
+          sum = Double.NaN;
+          continue;
+        }
+        double cores = (inj.nodeCpuEnd[i] - inj.nodeCpuWarm[i]) / 1e9 / cpuWindow;
+        r.nodeCpuPerNode.add(cores);
+        sum += cores;
+      }
+      r.nodeCpuCores = sum;
+    }
     if (inj.selfCpuWarm >= 0 && inj.selfCpuEnd >= 0 && cpuWindow > 0)
       r.runnerCpuCores = (inj.selfCpuEnd - inj.selfCpuWarm) / 1e9 / cpuWindow;
 
@@ -304,12 +339,17 @@ public final class EngineBenchmark {
     if (!actionErrorSamples.isEmpty()) out.println("agent action errors, e.g.: " + actionErrorSamples.stream().limit(5).toList());
     if (eventsUnreadable.get() > 0) out.println("unreadable events: " + eventsUnreadable.get());
 
-    // the node's heap after a full GC, then stop it and read its log
-    r.heapAfterGcBytes = node.heapUsedAfterFullGc();
+    // the nodes' heap after a full GC, then stop them and read their logs
+    r.heapAfterGcBytes = 0;
+    for (NodeProcess n : nodes) {
+      long heap = n.heapUsedAfterFullGc();
+      r.heapAfterGcBytes = heap < 0 || r.heapAfterGcBytes < 0 ? -1 : r.heapAfterGcBytes + heap;
+    }
     stopping = true;
     closeEventStream();
-    node.close();
-    NodeLog.scan(log).into(r.nodeLogSamples, n -> r.nodeLogErrors = n, n -> r.nodeLogWarnings = n);
+    for (NodeProcess n : nodes) n.close();
+    for (NodeProcess n : nodes)
+      NodeLog.scan(n.log()).into(r.nodeLogSamples, e -> r.nodeLogErrors += e, w -> r.nodeLogWarnings += w);
 
     out.println();
     out.print(r.summary());
@@ -335,7 +375,9 @@ public final class EngineBenchmark {
       out.println(setupApi.token() != null ? "logged in as " + o.adminUser
           : "the node has no POST /api/v1/session (404): sending no Authorization header");
     }
-    for (ApiClient c : new ApiClient[] {actionsApi, callsApi, eventsApi}) c.useToken(setupApi.token());
+    eventsApi.useToken(setupApi.token());
+    for (ApiClient c : actionsApis) if (c != null) c.useToken(setupApi.token());
+    for (ApiClient c : callsApis) if (c != null) c.useToken(setupApi.token());
   }
 
   private static String queueId(int q) {
@@ -554,7 +596,7 @@ public final class EngineBenchmark {
 
   private void accept(String agentId, String offerId, String callId) {
     String path = "/agents/" + agentId + "/offers/" + offerId + "/accept";
-    actions.submit(() -> actionsApi.send("POST", path, Map.of("loginId", loginId(agentId))))
+    actions.submit(() -> actionsOf(agentId).send("POST", path, Map.of("loginId", loginId(agentId))))
         .whenComplete((r, e) -> {
           if (e != null) {
             acceptFailed(offerId, "no answer", "accept: " + rootCause(e));
@@ -580,7 +622,7 @@ public final class EngineBenchmark {
   }
 
   private void endCall(String agentId, String callId) {
-    actions.submit(() -> actionsApi.send("POST", "/agents/" + agentId + "/end-call",
+    actions.submit(() -> actionsOf(agentId).send("POST", "/agents/" + agentId + "/end-call",
             Map.of("loginId", loginId(agentId), "callId", callId)))
         .whenComplete((r, e) -> {
           if (e != null || !r.ok()) {
@@ -599,8 +641,8 @@ public final class EngineBenchmark {
     long maxLagNanos;
     long warmNanos;
     long endNanos;
-    long nodeCpuWarm = -1;
-    long nodeCpuEnd = -1;
+    long[] nodeCpuWarm;
+    long[] nodeCpuEnd;
     long selfCpuWarm = -1;
     long selfCpuEnd = -1;
   }
@@ -608,6 +650,7 @@ public final class EngineBenchmark {
   /** Open model: call i is due at t0 + i/rate whatever the node answers; runs on this thread. */
   private Injection inject(String[] numbers) {
     Injection inj = new Injection();
+    inj.nodeCpuWarm = nodeCpu();
     long total = (long) o.rate * o.durationSeconds;
     long warmIndex = (long) o.rate * o.warmupSeconds;
     long selfPid = ProcessHandle.current().pid();
@@ -621,21 +664,21 @@ public final class EngineBenchmark {
       inj.maxLagNanos = Math.max(inj.maxLagNanos, now - due);
       if (i == warmIndex) {
         inj.warmNanos = System.nanoTime();
-        inj.nodeCpuWarm = NodeProcess.cpuNanos(node.pid());
+        inj.nodeCpuWarm = nodeCpu();
         inj.selfCpuWarm = NodeProcess.cpuNanos(selfPid);
       }
       injectOne(i, numbers[(int) (i % numbers.length)], i >= warmIndex);
       inj.scheduled++;
-      if (eventStreamError != null || !node.isAlive()) {
-        out.println("stopping arrivals: " + (node.isAlive() ? eventStreamError : "the node died"));
+      if (eventStreamError != null || !allAlive()) {
+        out.println("stopping arrivals: " + (allAlive() ? eventStreamError : "a node died"));
         break;
       }
     }
     long end = t0n + (long) o.durationSeconds * 1_000_000_000L;
     long now;
-    while ((now = System.nanoTime()) < end && eventStreamError == null && node.isAlive()) LockSupport.parkNanos(end - now);
+    while ((now = System.nanoTime()) < end && eventStreamError == null && allAlive()) LockSupport.parkNanos(end - now);
     inj.endNanos = System.nanoTime();
-    inj.nodeCpuEnd = NodeProcess.cpuNanos(node.pid());
+    inj.nodeCpuEnd = nodeCpu();
     inj.selfCpuEnd = NodeProcess.cpuNanos(selfPid);
     return inj;
   }
@@ -653,7 +696,7 @@ public final class EngineBenchmark {
     long start = System.nanoTime();
     CompletableFuture<ApiClient.Response> f;
     try {
-      f = callsApi.send("POST", "/calls", body);
+      f = callsApis[(int) (i % callsApis.length)].send("POST", "/calls", body);
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -776,7 +819,7 @@ public final class EngineBenchmark {
     while (true) {
       long inFlight = o.maxInFlight - callPermits.availablePermits();
       long open = calls.values().stream().filter(t -> t.taken() && t.outcome == null).count();
-      if (inFlight + open == 0 || System.nanoTime() > deadline || eventStreamError != null || !node.isAlive())
+      if (inFlight + open == 0 || System.nanoTime() > deadline || eventStreamError != null || !allAlive())
         return inFlight + open;
       Thread.sleep(200);
     }
@@ -794,9 +837,9 @@ public final class EngineBenchmark {
         .sorted(Comparator.comparing(t -> t.id))
         .toList();
     if (open.isEmpty()) return;
-    if (!node.isAlive()) {
+    if (!allAlive()) {
       r.lost = open.stream().filter(CallTrack::taken).count();
-      r.lostSamples.add("the node died; " + open.size() + " calls without an outcome");
+      r.lostSamples.add("a node died; " + open.size() + " calls without an outcome");
       return;
     }
     Limiter limiter = new Limiter(32);
@@ -874,8 +917,10 @@ public final class EngineBenchmark {
     if (!cleanedUp.compareAndSet(false, true)) return;
     stopping = true;
     closeEventStream();
-    if (node != null) node.close();
-    for (ApiClient c : new ApiClient[] {setupApi, actionsApi, callsApi, eventsApi}) if (c != null) c.close();
+    for (NodeProcess n : nodes) n.close();
+    for (ApiClient c : new ApiClient[] {setupApi, eventsApi}) if (c != null) c.close();
+    for (ApiClient c : actionsApis) if (c != null) c.close();
+    for (ApiClient c : callsApis) if (c != null) c.close();
     if (scheduler != null) scheduler.shutdownNow();
     if (postgres != null) {
       try {
@@ -894,6 +939,23 @@ public final class EngineBenchmark {
 
 
   // ---------------------------------------------------------------- helpers
+
+  /** The agent's actions go to one node, the same for all of them: agent i to node i mod n. */
+  private ApiClient actionsOf(String agentId) {
+    return actionsApis[(Integer.parseInt(agentId.substring(1)) - 1) % actionsApis.length];
+  }
+
+  private boolean allAlive() {
+    for (NodeProcess n : nodes) if (!n.isAlive()) return false;
+    return true;
+  }
+
+  /** Each node's CPU time so far (ns; -1 where unknown). */
+  private long[] nodeCpu() {
+    long[] cpu = new long[nodes.size()];
+    for (int i = 0; i < cpu.length; i++) cpu[i] = NodeProcess.cpuNanos(nodes.get(i).pid());
+    return cpu;
+  }
 
   private static Instant instant(JsonNode n) {
     return n == null || !n.isTextual() ? null : Instant.parse(n.asText());

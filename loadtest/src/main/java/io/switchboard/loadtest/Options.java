@@ -21,7 +21,8 @@ public final class Options {
     HELP.put("warmup", "first seconds of arrivals left out of the figures; default 10");
     HELP.put("talk", "ms an agent talks before it ends the call; default 1000");
     HELP.put("wrapup", "ms of FIXED wrap-up after each call (0 = NONE); default 0");
-    HELP.put("node-heap", "the node's -Xmx; default 4g");
+    HELP.put("nodes", "cluster nodes started on this machine, sharing one journal (needs --db postgres); calls and agents' actions are spread over them; default 1");
+    HELP.put("node-heap", "each node's -Xmx; default 4g");
     HELP.put("node-jar", "the node jar; default cluster/target/switchboard-node.jar under the repo root");
     HELP.put("node-opts", "extra JVM options of the node, space separated (e.g. a JFR flag)");
     HELP.put("max-in-flight", "POST /calls requests in flight at most; a call over it is 'not injected'; default 768");
@@ -43,6 +44,7 @@ public final class Options {
   int warmupSeconds = 10;
   int talkMs = 1000;
   int wrapUpMs = 0;
+  int nodes = 1;
   String nodeHeap = "4g";
   Path nodeJar;
   List<String> nodeOpts = List.of();
@@ -80,6 +82,7 @@ public final class Options {
       case "warmup" -> warmupSeconds = Args.number(key, value, 0);
       case "talk" -> talkMs = Args.number(key, value, 0);
       case "wrapup" -> wrapUpMs = Args.number(key, value, 0);
+      case "nodes" -> nodes = Args.number(key, value, 1);
       case "node-heap" -> nodeHeap = Args.heap(key, value);
       case "node-jar" -> nodeJar = Path.of(value).toAbsolutePath();
       case "node-opts" -> nodeOpts = Args.jvmOptions(value);
@@ -95,6 +98,9 @@ public final class Options {
     if (warmupSeconds >= durationSeconds)
       throw new IllegalArgumentException("option --warmup (" + warmupSeconds + " s) must be less than --duration ("
           + durationSeconds + " s): the figures cover the arrivals after the warm-up");
+    if (nodes > 1 && db != Db.POSTGRES)
+      throw new IllegalArgumentException("option --nodes " + nodes + " needs --db postgres: the nodes share one journal,"
+          + " and H2 is a file inside one node");
     if (queues > 9999) throw new IllegalArgumentException("option --queues: at most 9999, got " + queues);
   }
 

@@ -20,6 +20,7 @@ public final class Report {
   int talkMs;
   String wrapUp;
   String nodeHeap;
+  int nodes = 1;
   String nodeLog;
   String host; // cpus and load average before the arrivals: other load on the machine skews every figure
 
@@ -74,7 +75,8 @@ public final class Report {
 
   // the node
   long heapAfterGcBytes = -1;
-  double nodeCpuCores = Double.NaN;
+  double nodeCpuCores = Double.NaN; // all nodes together
+  List<Double> nodeCpuPerNode = new ArrayList<>();
   double runnerCpuCores = Double.NaN;
   long nodeLogErrors;
   long nodeLogWarnings;
@@ -127,8 +129,8 @@ public final class Report {
 
   public String summary() {
     StringBuilder b = new StringBuilder();
-    line(b, "Switchboard engine benchmark, %s: db %s, %d agents, %d queues, %d calls/s for %d s (warm-up %d s), talk %d ms, wrap-up %s, node heap %s",
-        date, db, agents, queues, rate, durationSeconds, warmupSeconds, talkMs, wrapUp, nodeHeap);
+    line(b, "Switchboard engine benchmark, %s: db %s, %d node(s), %d agents, %d queues, %d calls/s for %d s (warm-up %d s), talk %d ms, wrap-up %s, node heap %s",
+        date, db, nodes, agents, queues, rate, durationSeconds, warmupSeconds, talkMs, wrapUp, nodeHeap);
     line(b, "  host         %s", host);
     line(b, "  calls        scheduled %d, injected (201) %d, not injected (over in-flight bound) %d, rejected %d, failed %d"
             + " (of these the engine took %d anyway)%s",
@@ -151,24 +153,28 @@ public final class Report {
         ms(sampledLagP50Ms), ms(sampledLagP99Ms), ms(sampledLagMaxMs), lagSamples, sampledPendingMax,
         ms(projectionLagP50Ms), ms(projectionLagP99Ms), ms(projectionCatchUpSeconds));
     line(b, "  events       %d received%s", events, eventStreamError == null ? "" : "; STREAM FAILED: " + eventStreamError);
-    line(b, "  node         heap after full GC %s, CPU %s cores (steady window); runner CPU %s cores",
-        mb(heapAfterGcBytes), cores(nodeCpuCores), cores(runnerCpuCores));
+    line(b, "  node         heap after full GC %s, CPU %s cores (steady window%s); runner CPU %s cores",
+        mb(heapAfterGcBytes), cores(nodeCpuCores), nodes == 1 ? "" : "; per node " + perNodeCpu(), cores(runnerCpuCores));
     line(b, "  node log     %s: %d ERROR, %d WARN lines%s", nodeLog, nodeLogErrors, nodeLogWarnings,
         nodeLogSamples.isEmpty() ? "" : System.lineSeparator() + "      " + String.join(System.lineSeparator() + "      ", nodeLogSamples));
     return b.toString();
   }
 
   public static String markdownHeader() {
-    return "| date | db | agents | queues | rate/s | talk | wrap-up | duration | completed/s | offer p50 ms | offer p95 ms | offer p99 ms | offer max ms | POST p99 ms | lost | heap after GC | node CPU cores |"
+    return "| date | db | nodes | agents | queues | rate/s | talk | wrap-up | duration | completed/s | offer p50 ms | offer p95 ms | offer p99 ms | offer max ms | POST p99 ms | lost | heap after GC | node CPU cores |"
         + System.lineSeparator()
-        + "|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        + "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
   }
 
   public String markdownRow() {
-    return String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d ms | %s | %d s | %.1f | %s | %s | %s | %s | %s | %d | %s | %s |",
-        date, db, agents, queues, rate, talkMs, wrapUp, durationSeconds, completedPerSecond,
+    return String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %d | %d ms | %s | %d s | %.1f | %s | %s | %s | %s | %s | %d | %s | %s |",
+        date, db, nodes, agents, queues, rate, talkMs, wrapUp, durationSeconds, completedPerSecond,
         ms(offerP50Ms), ms(offerP95Ms), ms(offerP99Ms), ms(offerMaxMs), ms(postP99Ms), lost, mb(heapAfterGcBytes),
-        cores(nodeCpuCores));
+        nodes == 1 ? cores(nodeCpuCores) : cores(nodeCpuCores) + " (" + perNodeCpu() + ")");
+  }
+
+  private String perNodeCpu() {
+    return String.join(" + ", nodeCpuPerNode.stream().map(Report::cores).toList());
   }
 
   private static void line(StringBuilder b, String format, Object... args) {

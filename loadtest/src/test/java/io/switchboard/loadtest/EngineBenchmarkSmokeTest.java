@@ -49,6 +49,30 @@ class EngineBenchmarkSmokeTest {
     assertThat(printed).contains("logged in as admin");
   }
 
+  /** Two cluster nodes on one embedded PostgreSQL: calls and agents' actions go to both, none is lost. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void a_tiny_run_on_two_nodes_spreads_the_work_and_loses_no_call() throws Exception {
+    Options options = Options.parse("--nodes", "2", "--db", "postgres", "--agents", "20", "--queues", "2", "--rate", "20",
+        "--duration", "5", "--warmup", "1", "--talk", "200", "--node-heap", "512m");
+    NodeStart.requireJar(options.nodeJar());
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+    Report report;
+    try {
+      report = new EngineBenchmark(options, out).run();
+    } finally {
+      System.out.print(buffer.toString(StandardCharsets.UTF_8));
+    }
+    assertThat(report.eventStreamError()).as("event stream error").isNull();
+    assertThat(report.injected()).as("calls injected").isEqualTo(100);
+    assertThat(report.lost()).as("lost calls").isZero();
+    assertThat(report.completed()).as("completed calls").isGreaterThanOrEqualTo(report.injected());
+    // both nodes worked: each served half the calls and agents over HTTP
+    assertThat(report.nodeCpuPerNode).hasSize(2).allSatisfy(cores -> assertThat(cores).isPositive());
+    assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("2 nodes up after").contains(report.markdownRow());
+  }
+
   @Test
   void a_bad_option_is_named() {
     assertThatThrownBy(() -> Options.parse("--rate", "fast"))
@@ -59,6 +83,8 @@ class EngineBenchmarkSmokeTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--db");
     assertThatThrownBy(() -> Options.parse("--duration", "5", "--warmup", "5"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--warmup");
+    assertThatThrownBy(() -> Options.parse("--nodes", "3"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nodes").hasMessageContaining("--db postgres");
     assertThatThrownBy(() -> Options.parse("--admin-user", " "))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--admin-user");
   }
