@@ -621,8 +621,9 @@ public final class EngineBenchmark {
     scheduler.schedule(() -> endCall(agentId, callId), o.talkMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Tried again on 503 as a desktop would: the agent still has the call until the engine says it ended. */
   private void endCall(String agentId, String callId) {
-    actions.submit(() -> actionsOf(agentId).send("POST", "/agents/" + agentId + "/end-call",
+    actions.submit(() -> actionsOf(agentId).sendWithRetry("POST", "/agents/" + agentId + "/end-call",
             Map.of("loginId", loginId(agentId), "callId", callId)))
         .whenComplete((r, e) -> {
           if (e != null || !r.ok()) {
