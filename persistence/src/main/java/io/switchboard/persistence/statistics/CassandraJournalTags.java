@@ -16,11 +16,11 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.cassandra.query.javadsl.CassandraReadJournal;
 import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSession;
-import org.apache.pekko.stream.connectors.cassandra.javadsl.CassandraSessionRegistry;
 
 /**
  * Tags of the Cassandra journal. The projections read them through the plugin's eventsByTag
@@ -42,7 +42,10 @@ final class CassandraJournalTags implements JournalTags {
 
   CassandraJournalTags(ActorSystem<?> system, Config config) {
     this.system = system;
-    this.session = CassandraSessionRegistry.get(system).sessionFor(PLUGIN);
+    // The read journal's session: the first to ask the registry for a plugin's session decides
+    // its init, and only the plugin's own creates the keyspace and tables (autocreate).
+    this.session = PersistenceQuery.get(system)
+        .getReadJournalFor(CassandraReadJournal.class, CassandraReadJournal.Identifier()).session();
     Config tags = config.getConfig(PLUGIN + ".events-by-tag");
     this.table = config.getString(PLUGIN + ".journal.keyspace") + "." + tags.getString("table");
     this.bucketMillis = switch (tags.getString("bucket-size")) {

@@ -1,6 +1,7 @@
 package io.switchboard.persistence.statistics;
 
 import com.typesafe.config.Config;
+import io.switchboard.persistence.JournalKind;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,16 +37,12 @@ sealed interface JournalTags permits JdbcJournalTags, CassandraJournalTags {
    */
   long asNumber(Stored offset);
 
-  /** Chosen by the class of the node's journal plugin ({@code pekko.persistence.journal.plugin}). */
+  /** The node's journal's ({@link JournalKind}). */
   static JournalTags of(ActorSystem<?> system, ReadSide readSide, Duration poll) {
     Config config = system.settings().config();
-    String plugin = config.getString("pekko.persistence.journal.plugin");
-    String implementation = config.getString(plugin + ".class");
-    if (implementation.startsWith("org.apache.pekko.persistence.cassandra."))
-      return new CassandraJournalTags(system, config);
-    if (implementation.startsWith("org.apache.pekko.persistence.jdbc."))
-      return new JdbcJournalTags(system, readSide, poll);
-    throw new IllegalStateException("the statistics read side reads the JDBC or the Cassandra journal, not "
-        + plugin + " (" + implementation + ")");
+    return switch (JournalKind.of(config)) {
+      case CASSANDRA -> new CassandraJournalTags(system, config);
+      case JDBC -> new JdbcJournalTags(system, readSide, poll);
+    };
   }
 }
