@@ -19,6 +19,7 @@ import io.switchboard.core.user.LoginSession;
 import io.switchboard.core.user.Users;
 import io.switchboard.http.Edge;
 import io.switchboard.persistence.Database;
+import io.switchboard.persistence.cassandra.CassandraJournalStartup;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +71,8 @@ public final class Node implements AutoCloseable {
       if (seeds.isEmpty()) cluster.manager().tell(Join.create(cluster.selfMember().address()));
       if (config.getInt("pekko.management.http.port") >= 0) PekkoManagement.get(system).start();
 
+      // On Cassandra: its keyspace and tables exist before the first write.
+      CassandraJournalStartup.awaitReady(system, Duration.ofSeconds(120));
       Clock clock = Clock.systemUTC();
       Engine engine = Engine.start(system, clock);
       Users.init(system, clock, engine.context().settings().snapshotEvery());

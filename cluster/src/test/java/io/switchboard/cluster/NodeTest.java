@@ -36,6 +36,11 @@ class NodeTest {
         .resolve();
   }
 
+  /** The embedded default: an H2 file under the node's data folder. */
+  void assertDatabaseCreated() {
+    assertThat(Files.exists(dir.resolve("data/switchboard.mv.db"))).isTrue();
+  }
+
   String token;
 
   /** Signs in as the demo admin: the engine API v0 is for admins. */
@@ -76,10 +81,22 @@ class NodeTest {
     throw new AssertionError("timed out on " + path + ": " + last);
   }
 
+  /** {@link #await} on the REST API v1 (what a wallboard or report reads). */
+  JsonNode awaitApi(Node node, String path, java.util.function.Predicate<JsonNode> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = call(node, "GET", path, null, token);
+      if (condition.test(last)) return last;
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out on " + path + ": " + last);
+  }
+
   @Test
   void aFreshNodeCreatesItsDatabaseLoadsTheDemoCentreAndAnswersACall() throws Exception {
     try (Node node = Node.start(config())) {
-      assertThat(Files.exists(dir.resolve("data/switchboard.mv.db"))).isTrue();
+      assertDatabaseCreated();
       assertThat(call(node, "GET", "/health", null).get("status").asText()).isEqualTo("UP");
       signIn(node);
       // The directory lists the demo queues and agents for the REST API and the wallboards.
@@ -114,6 +131,18 @@ class NodeTest {
       call(node, "POST", "/agents/anna/wrap-up-done", "{\"loginId\":\"demo\"}");
       assertThat(await(node, "/calls/demo-1", c -> c.has("outcome") && !c.get("outcome").isNull())
           .get("outcome").asText()).isEqualTo("COMPLETED");
+      // The statistics read side projects it from the journal's tags, and says it has caught up.
+      java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      JsonNode log = awaitApi(node, "/api/v1/statistics/calls?from=" + now.minus(Duration.ofDays(1)) + "&to="
+          + now.plus(Duration.ofDays(1)), l -> l.get("calls").size() == 1
+              && l.at("/calls/0/outcome").asText().equals("completed"));
+      assertThat(log.at("/calls/0/callId").asText()).isEqualTo("demo-1");
+      assertThat(log.at("/calls/0/agent").asText()).isEqualTo("anna");
+      JsonNode status = awaitApi(node, "/api/v1/statistics/status", st -> {
+        for (JsonNode slice : st.get("projections")) if (slice.get("pendingEvents").asLong() != 0) return false;
+        return true;
+      });
+      assertThat(status.get("projections").size()).isPositive();
     }
 
     // Started again on the same database: the state is there and the demo data is not loaded twice.

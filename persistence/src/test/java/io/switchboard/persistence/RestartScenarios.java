@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,11 @@ abstract class RestartScenarios {
 
   /** A fresh, empty database of the subclass's kind. */
   abstract Config database(String name);
+
+  /** The plugin id of the read journal over the subclass's journal. */
+  String readJournal() {
+    return JdbcReadJournal.Identifier();
+  }
 
   Config engineConfig(String name) {
     return TestDatabases.engineOn(database(name), EngineHarness.baseConfig());
@@ -158,8 +164,8 @@ abstract class RestartScenarios {
       running.set(false);
       answering.join(20_000);
 
-      JdbcReadJournal journal = PersistenceQuery.get(h.kit.system())
-          .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+      CurrentEventsByPersistenceIdQuery journal = PersistenceQuery.get(h.kit.system())
+          .getReadJournalFor(CurrentEventsByPersistenceIdQuery.class, readJournal());
       for (String c : accepted) {
         List<Object> events = journal.currentEventsByPersistenceId("CallSession|" + c, 0, Long.MAX_VALUE)
             .map(EventEnvelope::event)

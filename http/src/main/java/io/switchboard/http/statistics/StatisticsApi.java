@@ -61,7 +61,7 @@ public final class StatisticsApi extends SecuredRoutes {
     super(system, json, timeout, auth);
     this.directory = directory;
     this.projections = projections;
-    this.reader = new StatisticsReader(projections.readSide(), projections.zone());
+    this.reader = projections.reader();
     this.clock = clock;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
   }

@@ -62,13 +62,9 @@ public final class StatisticsProjections {
   private final int slices;
   private final Timer lagTimer;
   private final Map<String, Long> lastLagMillis = new ConcurrentHashMap<>();
-  private final JournalFrontier frontier;
+  private final JournalTags tags;
+  /** How often a JDBC slice polls its tag (on Cassandra: the plugin's query.refresh-interval). */
   private static final Duration POLL = Duration.ofMillis(200);
-  /**
-   * Longer than a journal write may take to commit (its circuit breaker gives up after 10 s): a
-   * gap older than this is a number no write will use.
-   */
-  private static final Duration GAP_TIMEOUT = Duration.ofSeconds(30);
 
   private StatisticsProjections(ActorSystem<?> system, ReadSide readSide, ZoneId zone, Clock clock, int slices,
       MeterRegistry registry) {
@@ -77,8 +73,7 @@ public final class StatisticsProjections {
     this.zone = zone;
     this.clock = clock;
     this.slices = slices;
-    // Real time, whatever the engine runs on: a gap is judged by how long it has really been open.
-    this.frontier = new JournalFrontier(readSide, Clock.systemUTC(), GAP_TIMEOUT, Duration.ofMillis(50));
+    this.tags = JournalTags.of(system, readSide, POLL);
     this.lagTimer = Timer.builder("switchboard.projection.lag")
         .description("from an event's write to its commit in the statistics read side")
         .publishPercentiles(0.5, 0.99)
@@ -128,7 +123,7 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<CallSession.Event>> callProjection(int slice) {
     String tag = "call-" + slice;
     return JdbcProjection.groupedWithin(ProjectionId.of(CALLS, tag),
-            new TaggedEvents<>(system, readSide, frontier, tag, CallSession.Event.class, POLL),
+            tags.events(tag, CallSession.Event.class),
             readSide::session, () -> new Batches<CallSession.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<CallSession.Event>> envelopes) throws SQLException {
@@ -146,7 +141,7 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<Agent.Event>> agentProjection(int slice) {
     String tag = "agent-" + slice;
     return JdbcProjection.groupedWithin(ProjectionId.of(AGENTS, tag),
-            new TaggedEvents<>(system, readSide, frontier, tag, Agent.Event.class, POLL),
+            tags.events(tag, Agent.Event.class),
             readSide::session, () -> new Batches<Agent.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<Agent.Event>> envelopes) throws SQLException {
@@ -164,7 +159,7 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<Message.Event>> messageProjection() {
     String tag = "message";
     return JdbcProjection.groupedWithin(ProjectionId.of(MESSAGES, tag),
-            new TaggedEvents<>(system, readSide, frontier, tag, Message.Event.class, POLL),
+            tags.events(tag, Message.Event.class),
             readSide::session, () -> new Batches<Message.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<Message.Event>> envelopes) throws SQLException {
@@ -180,7 +175,7 @@ public final class StatisticsProjections {
   private Projection<EventEnvelope<Company.Event>> directoryProjection() {
     String tag = "company";
     return JdbcProjection.groupedWithin(ProjectionId.of(DIRECTORY, tag),
-            new TaggedEvents<>(system, readSide, frontier, tag, Company.Event.class, POLL),
+            tags.events(tag, Company.Event.class),
             readSide::session, () -> new Batches<Company.Event>(tag) {
               @Override
               void fold(Connection c, List<EventEnvelope<Company.Event>> envelopes) throws SQLException {
@@ -344,6 +339,11 @@ public final class StatisticsProjections {
     return CompletableFuture.allOf(stages.stream().map(CompletionStage::toCompletableFuture)
             .toArray(CompletableFuture[]::new))
         .thenApply(v -> Done.getInstance());
+  }
+
+  /** Queries of this read side, counting what is pending in the journal this node runs on. */
+  public StatisticsReader reader() {
+    return new StatisticsReader(readSide, zone, tags);
   }
 
   public ReadSide readSide() {

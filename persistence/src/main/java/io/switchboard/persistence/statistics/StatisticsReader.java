@@ -25,10 +25,13 @@ import java.util.TreeMap;
 public final class StatisticsReader {
   private final ReadSide readSide;
   private final ZoneId zone;
+  private final JournalTags tags;
 
-  public StatisticsReader(ReadSide readSide, ZoneId zone) {
+  /** On a node's running read side: {@link StatisticsProjections#reader()}. */
+  StatisticsReader(ReadSide readSide, ZoneId zone, JournalTags tags) {
     this.readSide = readSide;
     this.zone = zone;
+    this.tags = tags;
   }
 
   public ZoneId zone() {
@@ -334,26 +337,28 @@ public final class StatisticsReader {
 
   // ---------------------------------------------------------------- status
 
-  /** Where each projection slice stands: its offset and how many tagged events wait behind it. */
+  /**
+   * Where each projection slice stands: its offset and how many tagged events wait behind it.
+   * The offset is the journal's ordering on JDBC; on Cassandra (time UUID offsets) it is the write
+   * time, in epoch ms, of the last event the slice projected.
+   */
   public List<ProjectionStatus> status(List<String> keys, Map<String, Long> lastLagMillis) {
-    Map<String, Long> offsets = offsets();
-    // In a cluster the slices run spread over the nodes and each node times only its own: a slice
-    // running elsewhere gets its last lag from the offset store (when its offset was committed
-    // minus when the event it stands at was written), so any node reports every slice.
-    Map<String, Long> committedLag = new TreeMap<>();
-    query("SELECT o.\"projection_key\", o.\"last_updated\" - j.\"write_timestamp\" FROM \"pekko_projection_offset_store\" o "
-            + "JOIN \"event_journal\" j ON j.\"ordering\" = CAST(o.\"current_offset\" AS BIGINT)", ps -> {},
-        rs -> committedLag.put(rs.getString(1), Math.max(0, rs.getLong(2))));
+    Map<String, JournalTags.Stored> offsets = offsets();
     List<ProjectionStatus> result = new ArrayList<>();
     for (String key : keys) {
-      Long offset = offsets.get(key);
-      long[] pending = new long[1];
-      query("SELECT COUNT(*) FROM \"event_tag\" WHERE \"tag\" = ? AND \"event_id\" > ?", ps -> {
-        ps.setString(1, key);
-        ps.setLong(2, offset == null ? 0 : offset);
-      }, rs -> pending[0] = rs.getLong(1));
-      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key, offset, pending[0],
-          lastLagMillis.getOrDefault(key, committedLag.get(key))));
+      JournalTags.Stored offset = offsets.get(key);
+      // In a cluster the slices run spread over the nodes and each node times only its own: a
+      // slice running elsewhere gets its last lag from the offset store (when its offset was
+      // committed minus when the event it stands at was written), so any node reports every slice.
+      Long committedLag = null;
+      if (offset != null) {
+        var written = tags.writtenAt(offset);
+        if (written.isPresent()) committedLag = Math.max(0, offset.lastUpdated() - written.getAsLong());
+      }
+      Long lag = lastLagMillis.get(key);
+      result.add(new ProjectionStatus(StatisticsProjections.nameOf(key), key,
+          offset == null ? null : tags.asNumber(offset), tags.pendingAfter(key, offset),
+          lag != null ? lag : committedLag));
     }
     return result;
   }
@@ -363,22 +368,20 @@ public final class StatisticsReader {
    * projected (the write time of the oldest event some slice has not projected yet, or now).
    */
   public Instant completeUpTo(List<String> keys) {
-    Map<String, Long> offsets = offsets();
-    long[] oldest = {Long.MAX_VALUE};
-    for (String key : keys)
-      query("SELECT j.\"write_timestamp\" FROM \"event_journal\" j WHERE j.\"ordering\" = (SELECT MIN(t.\"event_id\") "
-              + "FROM \"event_tag\" t WHERE t.\"tag\" = ? AND t.\"event_id\" > ?)", ps -> {
-            ps.setString(1, key);
-            ps.setLong(2, offsets.getOrDefault(key, 0L));
-          }, rs -> oldest[0] = Math.min(oldest[0], rs.getLong(1)));
-    return oldest[0] == Long.MAX_VALUE ? Instant.now() : Instant.ofEpochMilli(oldest[0]);
+    Map<String, JournalTags.Stored> offsets = offsets();
+    long oldest = Long.MAX_VALUE;
+    for (String key : keys) {
+      var first = tags.firstWrittenAfter(key, offsets.get(key));
+      if (first.isPresent()) oldest = Math.min(oldest, first.getAsLong());
+    }
+    return oldest == Long.MAX_VALUE ? Instant.now() : Instant.ofEpochMilli(oldest);
   }
 
-  /** The stored offset (journal ordering) of each projection slice that has one. */
-  private Map<String, Long> offsets() {
-    Map<String, Long> offsets = new TreeMap<>();
-    query("SELECT \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"", ps -> {},
-        rs -> offsets.put(rs.getString(1), Long.parseLong(rs.getString(2))));
+  /** The stored offset of each projection slice that has one, as the offset store keeps it. */
+  private Map<String, JournalTags.Stored> offsets() {
+    Map<String, JournalTags.Stored> offsets = new TreeMap<>();
+    query("SELECT \"projection_key\", \"current_offset\", \"last_updated\" FROM \"pekko_projection_offset_store\"",
+        ps -> {}, rs -> offsets.put(rs.getString(1), new JournalTags.Stored(rs.getString(2), rs.getLong(3))));
     return offsets;
   }
 

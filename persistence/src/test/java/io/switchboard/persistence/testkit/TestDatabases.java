@@ -62,6 +62,23 @@ public final class TestDatabases {
         .withFallback(ConfigFactory.parseResources("switchboard-jdbc.conf"));
   }
 
+  /**
+   * The journal and snapshots in a new keyspace on the shared forked Cassandra
+   * ({@link TestCassandra}), everything else on a new PostgreSQL database: as conf/cassandra.conf
+   * runs a node. Events-by-tag reads start an hour back, not at the plugin's default of 2015.
+   */
+  public static Config cassandra(String name) {
+    TestCassandra.Server server = TestCassandra.server();
+    String firstBucket = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HH:mm")
+        .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(1));
+    return ConfigFactory.parseMap(Map.of(
+            "switchboard.cassandra.contact-points", server.contactPoint(),
+            "pekko.persistence.cassandra.journal.keyspace", name,
+            "pekko.persistence.cassandra.events-by-tag.first-time-bucket", firstBucket))
+        .withFallback(ConfigFactory.parseResources("switchboard-cassandra.conf"))
+        .withFallback(postgres(name));
+  }
+
   /** The engine harness config on this database, resolved, with its schema migrated. */
   public static Config engineOn(Config database, Config base) {
     Config config = base.withFallback(database).withFallback(ConfigFactory.load()).resolve();
