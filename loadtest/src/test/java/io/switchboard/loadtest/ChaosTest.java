@@ -1,0 +1,50 @@
+package io.switchboard.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The chaos test's short form (issue 7) in {@code mvn verify}: three node processes on loopback
+ * over one embedded PostgreSQL, calls and answering agents, two {@code kill -9}s of a random node
+ * 30 s apart, each restarted at once. Every invariant is checked by {@link ChaosRun} against the
+ * product and any violation fails here. The long form: {@code -Dchaos.kills=10} (or ChaosRun's main).
+ */
+class ChaosTest {
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void killing_random_nodes_loses_no_call_answers_none_twice_and_the_figures_add_up() throws Exception {
+    ChaosOptions options = ChaosOptions.parse();
+    Path jar = options.nodeJar();
+    if (!Files.isRegularFile(jar))
+      fail("the node jar " + jar + " does not exist: build the cluster module first"
+          + " (mvn -pl loadtest -am verify builds it), or run mvn verify from the root");
+
+    ChaosReport report = new ChaosRun(options, System.out).run();
+
+    assertThat(report.violations()).as("violations").isEmpty();
+    assertThat(report.kills()).as("kills").hasSize(options.kills);
+    assertThat(report.injected()).as("calls injected").isPositive();
+    // every injected call ended, and nothing else: the sum of the outcomes is the injected count
+    assertThat(report.outcomes().values().stream().mapToLong(Long::longValue).sum()).as("outcomes")
+        .isEqualTo(report.injected());
+    assertThat(report.offeredByStatistics()).as("statistics offered").isEqualTo(report.injected());
+    assertThat(report.answeredByStatistics()).as("statistics answered").isEqualTo(report.completed());
+    assertThat(report.completed()).as("completed").isPositive();
+  }
+
+  @Test
+  void options_come_from_system_properties_and_arguments() {
+    ChaosOptions o = ChaosOptions.parse("--kills", "10", "--rate", "5");
+    assertThat(o.kills).isEqualTo(10);
+    assertThat(o.arrivalSeconds()).isEqualTo(11 * 30);
+    assertThat(ChaosReport.percentile(new long[] {1, 2, 3, 4}, 50)).isEqualTo(2);
+    assertThat(ChaosReport.percentile(new long[] {7}, 50)).isEqualTo(7);
+  }
+}
