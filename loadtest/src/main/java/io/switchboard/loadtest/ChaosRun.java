@@ -2,6 +2,7 @@ package io.switchboard.loadtest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -179,6 +180,7 @@ public final class ChaosRun {
           ADMIN_PASSWORD), out);
       out.printf("cluster up after %.1f s; %s%n", (System.nanoTime() - started) / 1e9, NodeStart.hostLoad("now"));
       ChaosReport r = chaos(started);
+      writeSamples(tmp.resolve("samples.csv"));
       out.println();
       out.print(r.summary());
       failed = !r.violations().isEmpty();
@@ -302,7 +304,7 @@ public final class ChaosRun {
 
   /**
    * Recovery of one entity after a kill at {@code kill}: it is affected when a request for it
-   * sent in [kill, until) to a node that was up failed (an error answer or none); it serves again
+   * to a node that was up failed (an error answer or none) with the answer in [kill, until); it serves again
    * with the first successful request sent after the last such failure. Milliseconds from the
    * kill to that success's answer; Long.MIN_VALUE when not affected. Never serving again within
    * the window is a violation.
@@ -312,8 +314,10 @@ public final class ChaosRun {
     synchronized (all) {
       list = new ArrayList<>(all);
     }
+    // A failure belongs to the kill before its answer: a request sent just before a kill fails
+    // because of that kill, not of the one before.
     long lastFailure = Long.MIN_VALUE;
-    for (Sample s : list) if (!s.ok() && s.sentNanos() >= kill && s.sentNanos() < until) lastFailure = Math.max(lastFailure, s.sentNanos());
+    for (Sample s : list) if (!s.ok() && s.doneNanos() >= kill && s.doneNanos() < until) lastFailure = Math.max(lastFailure, s.sentNanos());
     if (lastFailure == Long.MIN_VALUE) return Long.MIN_VALUE;
     long served = Long.MAX_VALUE;
     for (Sample s : list) if (s.ok() && s.sentNanos() > lastFailure) served = Math.min(served, s.doneNanos());
@@ -322,6 +326,18 @@ public final class ChaosRun {
       return Long.MIN_VALUE;
     }
     return (served - kill) / 1_000_000;
+  }
+
+  /** Every sample (ms after the first arrival) and the kills, for a closer look at a kept run. */
+  private void writeSamples(Path file) throws IOException {
+    List<String> lines = new ArrayList<>(List.of("entity,sent_ms,done_ms,ok"));
+    samples.forEach((entity, list) -> {
+      synchronized (list) {
+        for (Sample x : list)
+          lines.add(entity + "," + (x.sentNanos() - t0) / 1_000_000 + "," + (x.doneNanos() - t0) / 1_000_000 + "," + x.ok());
+      }
+    });
+    Files.write(file, lines);
   }
 
   private void sample(String entity, long sent, boolean ok) {
