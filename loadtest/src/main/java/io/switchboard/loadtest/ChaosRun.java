@@ -511,8 +511,8 @@ public final class ChaosRun {
 
   /**
    * {@code POST /calls} on node {@code preferred} (or the next up): 201 takes it; a 503, no
-   * answer or a 409 "already arriving" (an earlier attempt still routing) is sent again, same
-   * call id, on the next node; any other answer refuses it.
+   * answer or a 409 that says to try again (an earlier attempt still routing, or a timeout inside
+   * the engine) is sent again, same call id, on the next node; any other answer refuses it.
    */
   private void post(CallTrack t, int preferred) {
     int n = route(preferred);
@@ -521,7 +521,10 @@ public final class ChaosRun {
     api[n].send("POST", "/calls", Map.of("callId", t.id, "dialledNumber", t.dialled, "callerNumber", t.caller))
         .whenComplete((r, e) -> {
           boolean taken = e == null && r.status() == 201;
-          boolean again = e != null || r.status() == 503 || (r.status() == 409 && r.error().contains("already arriving"));
+          // 409 "already arriving": an earlier attempt still routes; 409 "... in time; try again": the
+          // number plan or queue did not answer the call session (CallSession refuses it, nothing written).
+          boolean again = e != null || r.status() == 503
+              || (r.status() == 409 && (r.error().contains("already arriving") || r.error().contains("try again")));
           if (cluster.isUp(n) || taken) sample("queue " + queueId(t.queue), sent, taken);
           t.lastAnswer = e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : r.status() + " " + r.error();
           if (taken) {
@@ -587,7 +590,11 @@ public final class ChaosRun {
       ApiClient.Response r = get("/calls/" + t.id);
       if (r.status() == 404) {
         if (t.state == PostState.TAKEN) violations.add("LOST " + t.id + ": answered 201, now unknown to the engine");
-        else notInjected++;
+        else {
+          notInjected++;
+          notes.add("not injected: " + t.id + " (" + t.state + " after " + t.attempts.get() + " attempts, last: "
+              + t.lastAnswer + ")");
+        }
         continue;
       }
       if (r.status() != 200) {

@@ -136,7 +136,7 @@ final class NodeCluster implements AutoCloseable {
       up[i] = false;
       node = nodes[i];
     }
-    out.printf("kill -9 node %d (pid %d)%n", i + 1, node.pid());
+    out.printf("kill -9 node %d (pid %d) at %s%n", i + 1, node.pid(), java.time.Instant.now());
     node.kill();
   }
 
