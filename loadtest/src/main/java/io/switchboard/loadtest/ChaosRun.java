@@ -314,6 +314,22 @@ public final class ChaosRun {
     synchronized (all) {
       list = new ArrayList<>(all);
     }
+    long ms = recoveryMs(list, kill, until);
+    if (ms == NEVER_SERVED) {
+      violations.add(entity + " did not serve again after the kill at " + String.format("%.1f s", sinceStart(kill)));
+      return Long.MIN_VALUE;
+    }
+    return ms;
+  }
+
+  static final long NEVER_SERVED = -1;
+
+  /**
+   * The rule of {@link #recovery} on one entity's samples: Long.MIN_VALUE when none of its
+   * failures was answered in [kill, until), {@link #NEVER_SERVED} when no success followed the
+   * last of them, else ms from the kill to that success's answer.
+   */
+  static long recoveryMs(List<Sample> list, long kill, long until) {
     // A failure belongs to the kill before its answer: a request sent just before a kill fails
     // because of that kill, not of the one before.
     long lastFailure = Long.MIN_VALUE;
@@ -321,11 +337,7 @@ public final class ChaosRun {
     if (lastFailure == Long.MIN_VALUE) return Long.MIN_VALUE;
     long served = Long.MAX_VALUE;
     for (Sample s : list) if (s.ok() && s.sentNanos() > lastFailure) served = Math.min(served, s.doneNanos());
-    if (served == Long.MAX_VALUE) {
-      violations.add(entity + " did not serve again after the kill at " + String.format("%.1f s", sinceStart(kill)));
-      return Long.MIN_VALUE;
-    }
-    return (served - kill) / 1_000_000;
+    return served == Long.MAX_VALUE ? NEVER_SERVED : (served - kill) / 1_000_000;
   }
 
   /** Every sample (ms after the first arrival) and the kills, for a closer look at a kept run. */

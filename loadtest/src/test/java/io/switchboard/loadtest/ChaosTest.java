@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +38,21 @@ class ChaosTest {
     assertThat(report.offeredByStatistics()).as("statistics offered").isEqualTo(report.injected());
     assertThat(report.answeredByStatistics()).as("statistics answered").isEqualTo(report.completed());
     assertThat(report.completed()).as("completed").isPositive();
+  }
+
+  @Test
+  void recovery_runs_from_the_kill_to_the_first_success_after_the_last_failure_it_caused() {
+    long s = 1_000_000_000L; // samples in ns: kill at 10 s, next kill at 40 s
+    List<ChaosRun.Sample> samples = List.of(
+        new ChaosRun.Sample(9 * s, 9 * s + 1, true),
+        new ChaosRun.Sample(10 * s, 15 * s, false), // timed out: caused by the kill
+        new ChaosRun.Sample(15 * s, 16 * s, false),
+        new ChaosRun.Sample(14 * s, 17 * s, true), // sent before the last failure: does not count
+        new ChaosRun.Sample(16 * s, 22 * s, true), // the first success after the last failure
+        new ChaosRun.Sample(39 * s, 44 * s, false)); // sent before the next kill, failed by it
+    assertThat(ChaosRun.recoveryMs(samples, 10 * s, 40 * s)).isEqualTo(12_000);
+    assertThat(ChaosRun.recoveryMs(samples, 40 * s, 70 * s)).isEqualTo(ChaosRun.NEVER_SERVED);
+    assertThat(ChaosRun.recoveryMs(samples.subList(0, 1), 10 * s, 40 * s)).isEqualTo(Long.MIN_VALUE);
   }
 
   @Test
