@@ -123,6 +123,20 @@ public final class ChaosRun {
 
   private final Map<String, CallTrack> calls = new ConcurrentHashMap<>();
 
+  /** One kill: the node (0-based), its pid, when, and when its restart was healthy. */
+  private static final class KillTrack {
+    final int node;
+    final long pid;
+    final long at;
+    volatile long healthyAt;
+
+    KillTrack(int node, long pid, long at) {
+      this.node = node;
+      this.pid = pid;
+      this.at = at;
+    }
+  }
+
   /** One agent's desktop, polling its state through the engine API v0 and acting on it. */
   final class Desk {
     final String id;
@@ -233,7 +247,7 @@ public final class ChaosRun {
     Thread arrivals = new Thread(() -> inject(arrivalsEnd), "chaos-arrivals");
     arrivals.setDaemon(true);
     arrivals.start();
-    List<long[]> kills = new ArrayList<>(); // node, pid, killNanos, healthyNanos
+    List<KillTrack> kills = new ArrayList<>();
     List<CompletableFuture<Void>> rejoins = new ArrayList<>();
     for (int k = 1; k <= o.kills; k++) {
       long due = t0 + TimeUnit.SECONDS.toNanos((long) k * o.intervalSeconds);
@@ -247,16 +261,15 @@ public final class ChaosRun {
       List<Integer> up = cluster.upNodes();
       int victim = up.get(random.nextInt(up.size()));
       long pid = cluster.node(victim).pid();
-      long[] kill = {victim, pid, 0, 0};
+      KillTrack kill = new KillTrack(victim, pid, System.nanoTime());
       kills.add(kill);
-      kill[2] = System.nanoTime();
       cluster.kill(victim);
       cluster.restart(victim);
       rejoins.add(CompletableFuture.runAsync(() -> {
         try {
           cluster.awaitHealthy(victim);
-          kill[3] = System.nanoTime();
-          out.printf("node %d healthy again %.1f s after its kill%n", victim + 1, (kill[3] - kill[2]) / 1e9);
+          kill.healthyAt = System.nanoTime();
+          out.printf("node %d healthy again %.1f s after its kill%n", victim + 1, (kill.healthyAt - kill.at) / 1e9);
         } catch (Exception e) {
           throw new java.util.concurrent.CompletionException(e);
         }
@@ -283,18 +296,18 @@ public final class ChaosRun {
     List<ChaosReport.Kill> killReports = new ArrayList<>();
     List<Long> entityRecoveries = new ArrayList<>();
     for (int k = 0; k < kills.size(); k++) {
-      long[] kill = kills.get(k);
-      long until = k + 1 < kills.size() ? kills.get(k + 1)[2] : drainStart;
+      KillTrack kill = kills.get(k);
+      long until = k + 1 < kills.size() ? kills.get(k + 1).at : drainStart;
       long worst = -1;
       int affected = 0;
       for (var e : samples.entrySet()) {
-        long rec = recovery(e.getKey(), e.getValue(), kill[2], until);
+        long rec = recovery(e.getKey(), e.getValue(), kill.at, until);
         if (rec == Long.MIN_VALUE) continue;
         affected++;
         entityRecoveries.add(rec);
         worst = Math.max(worst, rec);
       }
-      killReports.add(new ChaosReport.Kill((int) kill[0] + 1, kill[1], sinceStart(kill[2]), (kill[3] - kill[2]) / 1e9,
+      killReports.add(new ChaosReport.Kill(kill.node + 1, kill.pid, sinceStart(kill.at), (kill.healthyAt - kill.at) / 1e9,
           affected, worst));
     }
     return new ChaosReport(killReports, entityRecoveries, calls.size(), injected[0], injected[1], outcomes,
