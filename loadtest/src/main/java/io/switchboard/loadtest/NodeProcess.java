@@ -41,8 +41,29 @@ final class NodeProcess implements AutoCloseable {
    */
   static NodeProcess start(Path jar, Path workDir, Path log, String heap, List<String> extraOpts,
       List<String> settings, Map<String, String> env) throws IOException {
-    int httpPort = freePort();
-    int clusterPort = freePort();
+    Ports ports = Ports.free();
+    return start(jar, workDir, log, heap, ports, List.of(ports.seed()), extraOpts, settings, env);
+  }
+
+  /** A node's loopback ports; a restarted node keeps them, so its seed address stays the same. */
+  record Ports(int http, int cluster) {
+    static Ports free() throws IOException {
+      return new Ports(freePort(), freePort());
+    }
+
+    String seed() {
+      return "pekko://switchboard@127.0.0.1:" + cluster;
+    }
+  }
+
+  /**
+   * As {@link #start(Path, Path, Path, String, List, List, Map)}, on the given ports and joining
+   * through {@code seeds} (artery addresses, e.g. {@link Ports#seed()} of every node of a cluster).
+   */
+  static NodeProcess start(Path jar, Path workDir, Path log, String heap, Ports ports, List<String> seeds,
+      List<String> extraOpts, List<String> settings, Map<String, String> env) throws IOException {
+    int httpPort = ports.http();
+    int clusterPort = ports.cluster();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(JAVA_HOME, "bin", "java").toString());
     cmd.add("-Xmx" + heap);
@@ -51,7 +72,8 @@ final class NodeProcess implements AutoCloseable {
     cmd.add("-Dswitchboard.http.port=" + httpPort);
     cmd.add("-Dpekko.remote.artery.canonical.hostname=127.0.0.1");
     cmd.add("-Dpekko.remote.artery.canonical.port=" + clusterPort);
-    cmd.add("-Dpekko.cluster.seed-nodes.0=pekko://switchboard@127.0.0.1:" + clusterPort);
+    // Indexed properties replace the configured list (Typesafe Config reads them as one).
+    for (int i = 0; i < seeds.size(); i++) cmd.add("-Dpekko.cluster.seed-nodes." + i + "=" + seeds.get(i));
     cmd.add("-Dpekko.management.http.hostname=127.0.0.1");
     cmd.add("-Dpekko.management.http.port=-1");
     // The node binds SIP on 127.0.0.1:5060 unless told otherwise: off unless the benchmark asks
@@ -186,6 +208,15 @@ final class NodeProcess implements AutoCloseable {
       throw new IOException(String.join(" ", cmd) + " did not finish in 60 s");
     }
     return new String(out, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@code kill -9}: SIGKILL to this process (the one this runner started, by its PID), no
+   * shutdown of any kind; waits until it is gone.
+   */
+  void kill() throws InterruptedException {
+    process.destroyForcibly(); // SIGKILL on Linux
+    if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("pid " + pid() + " survived SIGKILL");
   }
 
   /** Stops the node: SIGTERM (coordinated shutdown), then a kill after 30 s; waits for it. */

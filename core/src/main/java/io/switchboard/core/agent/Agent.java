@@ -232,8 +232,41 @@ public final class Agent
   public record LoggedOutState(AgentConfig config, DailyCount today, Instant since, Completion lastCompletion)
       implements State {}
 
-  /** The agent's last finished call: reported again to its session after a restart. */
-  public record Completion(CallId callId, Instant at) implements CborSerializable {}
+  /** Completions kept in the state to be reported again after a restart: the last and those before it. */
+  static final int COMPLETIONS_KEPT = 16;
+
+  /**
+   * The agent's last finished call, with the ones before it ({@code before}, newest first; in all
+   * at most {@link #COMPLETIONS_KEPT}): every one is reported again to its session after a
+   * restart. Which of them the sessions confirmed is known only in memory, and a completion that
+   * is lost leaves its call talking for good (the session keeps no timer); the chaos test found
+   * one: a call's node was killed, the agent finished more calls, then the agent itself restarted
+   * and reported only its last. Reporting a confirmed one again is harmless: the session
+   * confirms again. {@code before} is null in states written before it existed.
+   */
+  public record Completion(CallId callId, Instant at, List<Completion> before) implements CborSerializable {
+    public Completion(CallId callId, Instant at) {
+      this(callId, at, List.of());
+    }
+
+    /** This one and those before it, newest first. */
+    List<Completion> all() {
+      List<Completion> all = new ArrayList<>();
+      all.add(this);
+      if (before != null) all.addAll(before);
+      return all;
+    }
+
+    /** {@code call} finished after this one: the new last, the oldest dropped beyond the bound. */
+    Completion then(CallId call, Instant when) {
+      List<Completion> earlier = new ArrayList<>();
+      for (Completion c : all()) {
+        if (earlier.size() == COMPLETIONS_KEPT - 1) break;
+        earlier.add(new Completion(c.callId(), c.at()));
+      }
+      return new Completion(call, when, List.copyOf(earlier));
+    }
+  }
 
   public record LoggedInState(
       AgentConfig config,
@@ -1153,7 +1186,7 @@ public final class Agent
   private void onRecovered(State state) {
     Completion last = state instanceof LoggedInState in ? in.lastCompletion()
         : state instanceof LoggedOutState out ? out.lastCompletion() : null;
-    if (last != null) reportCompletion(last.callId(), last.at());
+    if (last != null) for (Completion c : last.all()) reportCompletion(c.callId(), c.at());
     if (!(state instanceof LoggedInState s)) return;
     if (s.attended()) {
       // Its sockets, if any are left, report again within a heartbeat.
@@ -1241,7 +1274,8 @@ public final class Agent
     if (event instanceof WrapUpEnded e) {
       LocalDate day = localDay(e.at());
       return s.withContactEnded(new DailyCount(day, s.today().on(day) + 1), e.at())
-          .withCompletion(new Completion(e.callId(), e.at())).withContacts(l -> {
+          .withCompletion(s.lastCompletion() == null ? new Completion(e.callId(), e.at())
+              : s.lastCompletion().then(e.callId(), e.at())).withContacts(l -> {
         l.removeIf(c -> c.offer().contact().callId().equals(e.callId()));
         return l;
       });

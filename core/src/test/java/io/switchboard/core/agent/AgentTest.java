@@ -563,6 +563,42 @@ class AgentTest {
     assertThat(call.expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
   }
 
+  /**
+   * The chaos test's lost call: c1's session was down when the agent finished it, the agent
+   * finished c2 (confirmed), then the agent restarted. c1 must be reported again, not only the
+   * last completion, or c1 stays talking for good.
+   */
+  @Test
+  void aRestartReportsAgainEveryRecentCompletionNotOnlyTheLast() {
+    loggedInAndIdle();
+    ringAndAccept(offer("o1", "c1", SALES, 0, T0), new CallSession.AnswerGranted(new CallId("c1")));
+    agent.<Agent.Reply>runCommand(rt -> new Agent.EndCall("L1", null, rt));
+    TestProbe<CallSession.Command> c1 = refs.callProbe(new CallId("c1"));
+    c1.expectMessageClass(CallSession.WrapUpFinished.class); // never confirmed: its node is down
+    agent.runCommand(new Agent.NoOfferNow(SALES, availability(SALES).epoch()));
+    agent.runCommand(new Agent.NoOfferNow(SUPPORT, availability(SUPPORT).epoch()));
+    ringAndAccept(offer("o2", "c2", SALES, 0, T0), new CallSession.AnswerGranted(new CallId("c2")));
+    agent.<Agent.Reply>runCommand(rt -> new Agent.EndCall("L1", null, rt));
+    TestProbe<CallSession.Command> c2 = refs.callProbe(new CallId("c2"));
+    c2.expectMessageClass(CallSession.WrapUpFinished.class);
+    agent.runCommand(new Agent.CompletionConfirmed(new CallId("c2")));
+
+    agent.restart();
+    assertThat(c1.expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
+    assertThat(c2.expectMessageClass(CallSession.WrapUpFinished.class).agent()).isEqualTo(A);
+  }
+
+  @Test
+  void theCompletionsKeptAreBounded() {
+    Agent.Completion c = new Agent.Completion(new CallId("c0"), T0);
+    for (int i = 1; i <= 40; i++) c = c.then(new CallId("c" + i), T0.plusSeconds(i));
+    assertThat(c.all()).hasSize(Agent.COMPLETIONS_KEPT);
+    assertThat(c.all().get(0).callId()).isEqualTo(new CallId("c40"));
+    assertThat(c.all().get(Agent.COMPLETIONS_KEPT - 1).callId()).isEqualTo(new CallId("c" + (41 - Agent.COMPLETIONS_KEPT)));
+    // a state written before 'before' existed
+    assertThat(new Agent.Completion(new CallId("old"), T0, null).all()).hasSize(1);
+  }
+
   @Test
   void anOfferMadeForAnEarlierAnnouncementIsTurnedDown() {
     loggedInAndIdle();
