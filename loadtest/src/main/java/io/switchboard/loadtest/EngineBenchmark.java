@@ -220,22 +220,18 @@ public final class EngineBenchmark {
 
     // (b) the nodes; without demo data the first creates the first admin ("admin") from this password
     if ("admin".equals(o.adminUser)) env.put("SWITCHBOARD_ADMIN_PASSWORD", o.adminPassword);
-    int[] clusterPorts = new int[o.nodes];
-    for (int i = 0; i < o.nodes; i++) clusterPorts[i] = NodeProcess.freePort();
+    List<NodeProcess.Ports> ports = new ArrayList<>();
+    for (int i = 0; i < o.nodes; i++) ports.add(NodeProcess.Ports.free());
     actionsApis = new ApiClient[o.nodes];
     callsApis = new ApiClient[o.nodes];
     long started = System.nanoTime();
     for (int i = 0; i < o.nodes; i++) {
-      List<String> opts = new ArrayList<>(o.nodeOpts);
-      if (o.nodes > 1) {
-        // later -D options win: every node seeds from the first, which forms the cluster
-        opts.add("-Dpekko.remote.artery.canonical.port=" + clusterPorts[i]);
-        opts.add("-Dpekko.cluster.seed-nodes.0=pekko://switchboard@127.0.0.1:" + clusterPorts[0]);
-      }
       String name = o.nodes == 1 ? "node" : "node" + (i + 1);
       Path log = tmp.resolve(name + ".log");
       if (i == 0) r.nodeLog = log.toString();
-      NodeProcess n = NodeProcess.start(jar, tmp.resolve(name), log, o.nodeHeap, opts, settings, env);
+      // every node seeds from the first, which forms the cluster
+      NodeProcess n = NodeProcess.start(jar, tmp.resolve(name), log, o.nodeHeap, ports.get(i), List.of(ports.get(0).seed()),
+          o.nodeOpts, settings, env);
       nodes.add(n);
       out.println(name + " pid " + n.pid() + ", HTTP port " + n.httpPort() + ", log " + log);
       actionsApis[i] = new ApiClient(n.httpPort(), json, "agent-http-" + (i + 1), 4, Duration.ofSeconds(30));
