@@ -31,6 +31,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,8 @@ public final class Node implements AutoCloseable {
 
   public static Node start(Config config) {
     NodeRoles roles = NodeRoles.from(config);
-    config = roles.applyTo(config);
+    ClusterJoin join = ClusterJoin.from(config);
+    config = join.applyTo(roles.applyTo(config));
     Database database = Database.fromConfig(config);
     var migrated = database.migrate();
     log.info("database {} at schema version {}", database.url(), migrated.targetSchemaVersion != null
@@ -68,8 +70,9 @@ public final class Node implements AutoCloseable {
     try {
       Cluster cluster = Cluster.get(system);
       List<String> seeds = config.getStringList("pekko.cluster.seed-nodes");
-      if (seeds.isEmpty()) cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      if (join == ClusterJoin.SEED_NODES && seeds.isEmpty()) cluster.manager().tell(Join.create(cluster.selfMember().address()));
       if (config.getInt("pekko.management.http.port") >= 0) PekkoManagement.get(system).start();
+      if (join == ClusterJoin.BOOTSTRAP) ClusterBootstrap.get(system).start();
 
       // On Cassandra: its keyspace and tables exist before the first write.
       CassandraJournalStartup.awaitReady(system, Duration.ofSeconds(120));

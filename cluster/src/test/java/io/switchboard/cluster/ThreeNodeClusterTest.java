@@ -116,6 +116,13 @@ class ThreeNodeClusterTest {
       assertThat(shipped.stream().map(c -> c.getInt(port)).distinct().count()).as(port).isEqualTo(3);
     assertThat(shipped.stream().map(c -> c.getString("switchboard.sip.registrar.nonce-secret")).distinct().count())
         .isEqualTo(1);
+    for (Config c : shipped) {
+      assertThat(ClusterJoin.from(c)).isEqualTo(ClusterJoin.SEED_NODES);
+      // bootstrap's contact points are the three management ports
+      assertThat(c.getConfigList("pekko.discovery.config.services.switchboard.endpoints"))
+          .extracting(e -> e.getInt("port"))
+          .containsExactlyElementsOf(shipped.stream().map(x -> x.getInt("pekko.management.http.port")).toList());
+    }
     assertThat(shipped.get(1).getBoolean("switchboard.demo-data")).isFalse();
     assertThat(shipped.get(2).getBoolean("switchboard.demo-data")).isFalse();
   }
@@ -204,6 +211,33 @@ class ThreeNodeClusterTest {
     for (var r : rebuilds) answers.add(r.get(60, TimeUnit.SECONDS).statusCode());
     assertThat(answers).contains(202).allMatch(code -> code == 202 || code == 409);
     assertCounted(remaining.get(0), admin, from, List.of(first, second));
+  }
+
+  /**
+   * Cluster bootstrap instead of seed nodes: two nodes that know only each other's management
+   * port (config discovery) form one cluster, and the second serves the first's demo users.
+   */
+  @Test
+  void twoNodesFormOneClusterThroughClusterBootstrap() throws Exception {
+    Config database = TestDatabases.postgres("bootstrap_" + Long.toHexString(System.nanoTime()));
+    int[] ports = {freePort(), freePort(), freePort()};
+    int[] management = {freePort(), freePort()};
+    String endpoints = "[" + String.join(",", IntStream.of(management)
+        .mapToObj(p -> "{host = \"127.0.0.1\", port = " + p + "}").toList()) + "]";
+    List<CompletableFuture<Node>> starting = IntStream.range(0, 2)
+        .mapToObj(i -> CompletableFuture.supplyAsync(() -> Node.start(ConfigFactory.parseString(
+                "switchboard.cluster.join = bootstrap\n"
+                    + "pekko.management.http.port = " + management[i] + "\n"
+                    + "pekko.discovery.config.services.switchboard.endpoints = " + endpoints + "\n"
+                    + "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr = 2\n"
+                    + "pekko.management.cluster.bootstrap.contact-point-discovery.stable-margin = 1s\n")
+            .withFallback(nodeConfig(database, ports, i)))))
+        .toList();
+    for (CompletableFuture<Node> s : starting) nodes.add(s.get(60, TimeUnit.SECONDS));
+    // the configured seeds (three artery ports, one of them never started) were not used
+    assertThat(nodes.get(0).system.settings().config().getStringList("pekko.cluster.seed-nodes")).isEmpty();
+    awaitTrue("two members up on both nodes", () -> nodes.stream().allMatch(n -> upMembers(n) == 2));
+    assertThat(signIn(nodes.get(1), "admin", DemoData.ADMIN_PASSWORD)).isNotBlank();
   }
 
   /** Places a test call through {@code via}; the desktop is offered it, accepts, ends it and wraps up. */
