@@ -215,26 +215,29 @@ class ThreeNodeClusterTest {
 
   /**
    * Cluster bootstrap instead of seed nodes: two nodes that know only each other's management
-   * port (config discovery) form one cluster, and the second serves the first's demo users.
+   * endpoint (config discovery) form one cluster, and the second serves the first's demo users.
+   * Bootstrap tells contact points apart by host: each node has its own loopback address.
    */
   @Test
   void twoNodesFormOneClusterThroughClusterBootstrap() throws Exception {
     Config database = TestDatabases.postgres("bootstrap_" + Long.toHexString(System.nanoTime()));
     int[] ports = {freePort(), freePort(), freePort()};
     int[] management = {freePort(), freePort()};
-    String endpoints = "[" + String.join(",", IntStream.of(management)
-        .mapToObj(p -> "{host = \"127.0.0.1\", port = " + p + "}").toList()) + "]";
+    String endpoints = "[" + String.join(",", IntStream.range(0, 2)
+        .mapToObj(i -> "{host = \"127.0.0." + (i + 1) + "\", port = " + management[i] + "}").toList()) + "]";
     List<CompletableFuture<Node>> starting = IntStream.range(0, 2)
         .mapToObj(i -> CompletableFuture.supplyAsync(() -> Node.start(ConfigFactory.parseString(
                 "switchboard.cluster.join = bootstrap\n"
                     + "pekko.management.http.port = " + management[i] + "\n"
+                    + "pekko.management.http.hostname = \"127.0.0." + (i + 1) + "\"\n"
+                    + "pekko.remote.artery.canonical.hostname = \"127.0.0." + (i + 1) + "\"\n"
                     + "pekko.discovery.config.services.switchboard.endpoints = " + endpoints + "\n"
                     + "pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr = 2\n"
                     + "pekko.management.cluster.bootstrap.contact-point-discovery.stable-margin = 1s\n")
             .withFallback(nodeConfig(database, ports, i)))))
         .toList();
     for (CompletableFuture<Node> s : starting) nodes.add(s.get(60, TimeUnit.SECONDS));
-    // the configured seeds (three artery ports, one of them never started) were not used
+    // the configured seeds (three ports on 127.0.0.1, one never started) were not used
     assertThat(nodes.get(0).system.settings().config().getStringList("pekko.cluster.seed-nodes")).isEmpty();
     awaitTrue("two members up on both nodes", () -> nodes.stream().allMatch(n -> upMembers(n) == 2));
     assertThat(signIn(nodes.get(1), "admin", DemoData.ADMIN_PASSWORD)).isNotBlank();
