@@ -111,7 +111,7 @@ final class NodeCluster implements AutoCloseable {
         // cassandra.conf includes postgres.conf and moves journal and snapshots to Cassandra.
         settings.replaceAll(s -> s.equals("-Dconfig.resource=postgres.conf") ? "-Dconfig.resource=cassandra.conf" : s);
         env.put("SWITCHBOARD_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
-        // A fresh keyspace: reads by tag from the start need walk only from this hour, not from the default.
+        // A fresh keyspace: a read by tag from the start walks hourly buckets from here, not from the default.
         env.put("SWITCHBOARD_CASSANDRA_FIRST_TIME_BUCKET", java.time.format.DateTimeFormatter
             .ofPattern("yyyyMMdd'T'HH:00").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
       }
