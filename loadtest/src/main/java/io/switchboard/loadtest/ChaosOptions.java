@@ -18,7 +18,8 @@ final class ChaosOptions {
     HELP.put("kills", "kill -9 of a random node, one every --interval s; default 2 (the short form)");
     HELP.put("interval", "seconds between kills (and after the last one, of load); default 30");
     HELP.put("nodes", "cluster nodes; default 3");
-    HELP.put("journal", "postgres (embedded PostgreSQL, the only one here); default postgres");
+    HELP.put("journal", "postgres (embedded PostgreSQL) or cassandra (a forked Cassandra 5.0 for journal and snapshots,"
+        + " the read side on embedded PostgreSQL; needs " + CassandraProcess.CLASSPATH_FILE + "); default postgres");
     HELP.put("agents", "agents logged in through the engine API v0; default 12");
     HELP.put("queues", "queues, one dialled number each; default 3");
     HELP.put("rate", "calls injected per second, spread over the nodes; default 2");
@@ -77,7 +78,8 @@ final class ChaosOptions {
       case "nodes" -> nodes = Args.number(key, value, 3);
       case "journal" -> journal = switch (value.toLowerCase()) {
         case "postgres", "postgresql", "pg" -> NodeCluster.Journal.POSTGRES;
-        default -> throw new IllegalArgumentException("option --journal: expected postgres, got '" + value + "'");
+        case "cassandra" -> NodeCluster.Journal.CASSANDRA;
+        default -> throw new IllegalArgumentException("option --journal: expected postgres or cassandra, got '" + value + "'");
       };
       case "agents" -> agents = Args.number(key, value, 1);
       case "queues" -> queues = Args.number(key, value, 1);

@@ -23,10 +23,12 @@ import java.util.concurrent.TimeUnit;
 final class NodeCluster implements AutoCloseable {
 
   /**
-   * The shared journal. Only PostgreSQL (embedded) here; another journal (Cassandra) is one more
-   * constant and one more case in {@link #startJournal}: the nodes only see -D settings and env.
+   * The shared journal; the nodes only see -D settings and env. POSTGRES: everything on one
+   * embedded PostgreSQL. CASSANDRA: journal and snapshots on a forked Cassandra 5.0
+   * ({@link CassandraProcess}), the read side, users and sessions still on the embedded PostgreSQL
+   * (conf/cassandra.conf).
    */
-  enum Journal { POSTGRES }
+  enum Journal { POSTGRES, CASSANDRA }
 
   /** What the cluster is made of; {@code nodeOpts} go to every node after the runner's own -D settings. */
   record Setup(Path jar, Path dir, int size, String heap, Journal journal, List<String> nodeOpts,
@@ -94,11 +96,24 @@ final class NodeCluster implements AutoCloseable {
   }
 
   private void startJournal() throws Exception {
+    // PostgreSQL in both cases: with Cassandra it keeps the read side, users, sessions and schema.
+    EmbeddedPostgres pg = NodeStart.postgres(setup.dir(), settings, env);
+    out.println("embedded PostgreSQL on port " + pg.getPort());
+    journal = pg;
     switch (setup.journal()) {
-      case POSTGRES -> {
-        EmbeddedPostgres pg = NodeStart.postgres(setup.dir(), settings, env);
-        out.println("embedded PostgreSQL on port " + pg.getPort());
-        journal = pg;
+      case POSTGRES -> { }
+      case CASSANDRA -> {
+        CassandraProcess cassandra = CassandraProcess.start(setup.dir(), out);
+        // close() stops Cassandra first, then PostgreSQL (try-with-resources closes in reverse)
+        journal = () -> {
+          try (pg; cassandra) { }
+        };
+        // cassandra.conf includes postgres.conf and moves journal and snapshots to Cassandra.
+        settings.replaceAll(s -> s.equals("-Dconfig.resource=postgres.conf") ? "-Dconfig.resource=cassandra.conf" : s);
+        env.put("SWITCHBOARD_CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
+        // A fresh keyspace: a read by tag from the start walks hourly buckets from here, not from the default.
+        env.put("SWITCHBOARD_CASSANDRA_FIRST_TIME_BUCKET", java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd'T'HH:00").withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()));
       }
     }
     env.put("SWITCHBOARD_ADMIN_PASSWORD", setup.adminPassword());

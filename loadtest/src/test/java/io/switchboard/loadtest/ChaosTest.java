@@ -1,6 +1,7 @@
 package io.switchboard.loadtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * The chaos test's short form (issue 7) in {@code mvn verify}: three node processes on loopback
  * over one embedded PostgreSQL, calls and answering agents, two {@code kill -9}s of a random node
  * 30 s apart, each restarted at once. Every invariant is checked by {@link ChaosRun} against the
- * product and any violation fails here. The long form: {@code -Dchaos.kills=10} (or ChaosRun's main).
+ * product and any violation fails here. The long form: {@code -Dchaos.kills=10} (or ChaosRun's main), on Cassandra with
+ * {@code -Dchaos.journal=cassandra}.
  */
 class ChaosTest {
 
@@ -63,5 +65,13 @@ class ChaosTest {
     assertThat(o.arrivalSeconds()).isEqualTo(11 * 30);
     assertThat(ChaosReport.percentile(new long[] {1, 2, 3, 4}, 50)).isEqualTo(2);
     assertThat(ChaosReport.percentile(new long[] {7}, 50)).isEqualTo(7);
+  }
+
+  @Test
+  void the_journal_is_postgres_or_cassandra_and_anything_else_names_the_option() {
+    assertThat(ChaosOptions.parse("--journal", "cassandra").journal).isEqualTo(NodeCluster.Journal.CASSANDRA);
+    assertThat(ChaosOptions.parse("--journal", "postgres").journal).isEqualTo(NodeCluster.Journal.POSTGRES);
+    assertThatThrownBy(() -> ChaosOptions.parse("--journal", "mongo"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--journal").hasMessageContaining("mongo");
   }
 }
