@@ -16,6 +16,8 @@ final class ChaosOptions {
 
   static {
     HELP.put("kills", "kill -9 of a random node, one every --interval s; default 2 (the short form)");
+    HELP.put("rolling", "a rolling restart instead of kill -9s: step k stops node ((k-1) mod N)+1 gracefully (SIGTERM: it leaves"
+        + " and hands its shards over) and starts it again; a flag");
     HELP.put("interval", "seconds between kills (and after the last one, of load); default 30");
     HELP.put("nodes", "cluster nodes; default 3");
     HELP.put("journal", "postgres (embedded PostgreSQL) or cassandra (a forked Cassandra 5.0 for journal and snapshots,"
@@ -33,9 +35,10 @@ final class ChaosOptions {
     HELP.put("help", "print this help");
   }
 
-  private static final Set<String> FLAGS = Set.of("keep", "help");
+  private static final Set<String> FLAGS = Set.of("keep", "help", "rolling");
 
   int kills = 2;
+  boolean rolling;
   int intervalSeconds = 30;
   int nodes = 3;
   NodeCluster.Journal journal = NodeCluster.Journal.POSTGRES;
@@ -68,6 +71,7 @@ final class ChaosOptions {
 
   private void flag(String key, boolean on) {
     if ("keep".equals(key)) keep = on;
+    else if ("rolling".equals(key)) rolling = on;
     else help = on;
   }
 

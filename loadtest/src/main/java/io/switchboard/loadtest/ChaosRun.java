@@ -184,7 +184,7 @@ public final class ChaosRun {
     Files.createDirectories(tmpRoot);
     Path tmp = Files.createTempDirectory(tmpRoot, "switchboard-chaos-");
     long started = System.nanoTime();
-    out.println("chaos run: " + o.nodes + " nodes, journal " + o.journal + ", " + o.kills + " kills every "
+    out.println("chaos run: " + o.nodes + " nodes, journal " + o.journal + ", " + o.kills + (o.rolling ? " graceful restarts (rolling) every " : " kills every ")
         + o.intervalSeconds + " s, " + o.rate + " calls/s, " + o.agents + " agents, seed " + o.seed + ", dir " + tmp);
     boolean failed = true;
     Thread hook = new Thread(this::stop, "chaos-cleanup");
@@ -259,11 +259,12 @@ public final class ChaosRun {
         notes.add(String.format("kill %d came %.1f s late: the node killed before was not back yet", k,
             (System.nanoTime() - due) / 1e9));
       List<Integer> up = cluster.upNodes();
-      int victim = up.get(random.nextInt(up.size()));
+      int victim = o.rolling ? (k - 1) % o.nodes : up.get(random.nextInt(up.size()));
       long pid = cluster.node(victim).pid();
       KillTrack kill = new KillTrack(victim, pid, System.nanoTime());
       kills.add(kill);
-      cluster.kill(victim);
+      if (o.rolling) cluster.stop(victim);
+      else cluster.kill(victim);
       cluster.restart(victim);
       rejoins.add(CompletableFuture.runAsync(() -> {
         try {

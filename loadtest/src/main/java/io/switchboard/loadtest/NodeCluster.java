@@ -155,6 +155,17 @@ final class NodeCluster implements AutoCloseable {
     node.kill();
   }
 
+  /** Stops node {@code i} gracefully (SIGTERM: coordinated shutdown, it leaves the cluster); down from now on. */
+  void stop(int i) {
+    NodeProcess node;
+    synchronized (this) {
+      up[i] = false;
+      node = nodes[i];
+    }
+    out.printf("stop node %d (pid %d) at %s%n", i + 1, node.pid(), java.time.Instant.now());
+    node.close();
+  }
+
   /** Starts node {@code i} again on the same ports; {@link #awaitHealthy} says when it has rejoined. */
   void restart(int i) throws IOException {
     synchronized (this) {

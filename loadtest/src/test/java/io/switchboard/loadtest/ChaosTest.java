@@ -22,7 +22,17 @@ class ChaosTest {
 
   @Test
   void killing_random_nodes_loses_no_call_answers_none_twice_and_the_figures_add_up() throws Exception {
-    ChaosOptions options = ChaosOptions.parse();
+    runAndCheck(ChaosOptions.parse());
+  }
+
+  /** A rolling restart under the same load: each node in turn leaves gracefully and comes back. */
+  @Test
+  void a_rolling_restart_of_every_node_loses_no_call_and_the_figures_add_up() throws Exception {
+    ChaosOptions options = ChaosOptions.parse("--rolling", "--kills", "3");
+    assertThat(runAndCheck(options).kills()).extracting(ChaosReport.Kill::node).containsExactly(1, 2, 3);
+  }
+
+  static ChaosReport runAndCheck(ChaosOptions options) throws Exception {
     Path jar = options.nodeJar();
     if (!Files.isRegularFile(jar))
       fail("the node jar " + jar + " does not exist: build the cluster module first"
@@ -41,6 +51,7 @@ class ChaosTest {
     assertThat(report.offeredByStatistics()).as("statistics offered").isEqualTo(report.injected());
     assertThat(report.answeredByStatistics()).as("statistics answered").isEqualTo(report.completed());
     assertThat(report.completed()).as("completed").isPositive();
+    return report;
   }
 
   @Test
