@@ -26,8 +26,7 @@ final class BootstrapAdmin {
   }
 
   void createIfNoUsers(String password) throws Exception {
-    Users.Reply users = AskPattern.<Users.Command, Users.Reply>ask(Users.ref(system), Users.ListUsers::new, TIMEOUT,
-        system.scheduler()).toCompletableFuture().get(TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+    Users.Reply users = StartupRead.<Users.Command, Users.Reply>ask(system, Users.ref(system), Users.ListUsers::new);
     if (!(users instanceof Users.Listed listed) || !listed.users().isEmpty()) return;
     if (password == null || password.isBlank()) {
       log.warn("no users exist: set SWITCHBOARD_ADMIN_PASSWORD to create the first admin");

@@ -90,7 +90,12 @@ final class DemoData {
   }
 
   void loadIfEmpty() {
-    NumberPlan.Reply plan = ask(engine.refs().numberPlan(), NumberPlan.GetPlan::new);
+    NumberPlan.Reply plan;
+    try {
+      plan = StartupRead.ask(system, engine.refs().numberPlan(), NumberPlan.GetPlan::new);
+    } catch (Exception e) {
+      throw new IllegalStateException("demo data: " + e.getMessage(), e);
+    }
     Users.Reply users = ask(Users.ref(system), Users.ListUsers::new);
     if (users instanceof Users.Listed listed && listed.users().isEmpty()) {
       loadUsers();
