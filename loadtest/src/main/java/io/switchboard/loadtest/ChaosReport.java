@@ -65,10 +65,10 @@ record ChaosReport(
 
   String summary() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("chaos run: %d kills, %.0f s of arrivals, drain %.1f s, %.0f s in all%n", kills.size(),
+    b.append(String.format("chaos run: %d kills or stops, %.0f s of arrivals, drain %.1f s, %.0f s in all%n", kills.size(),
         arrivalSeconds, drainSeconds, totalSeconds));
     for (Kill k : kills)
-      b.append(String.format("  kill -9 node %d (pid %d) at %.1f s: healthy again after %.1f s; %d entities affected,"
+      b.append(String.format("  node %d down (pid %d) at %.1f s: healthy again after %.1f s; %d entities affected,"
           + " all serving again after %s%n", k.node(), k.pid(), k.atSeconds(), k.rejoinSeconds(), k.affected(),
           k.recoveryMs() < 0 ? "-" : k.recoveryMs() + " ms"));
     b.append(String.format("recovery per kill (kill -> last affected entity serving): p50 %d ms, max %d ms%n",

@@ -270,7 +270,7 @@ public final class ChaosRun {
         try {
           cluster.awaitHealthy(victim);
           kill.healthyAt = System.nanoTime();
-          out.printf("node %d healthy again %.1f s after its kill%n", victim + 1, (kill.healthyAt - kill.at) / 1e9);
+          out.printf("node %d healthy again %.1f s after it went down%n", victim + 1, (kill.healthyAt - kill.at) / 1e9);
         } catch (Exception e) {
           throw new java.util.concurrent.CompletionException(e);
         }
