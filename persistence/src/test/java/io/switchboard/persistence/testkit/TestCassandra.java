@@ -134,8 +134,6 @@ public final class TestCassandra {
     String explicit = System.getProperty("switchboard.cassandra.java");
     if (explicit != null) return explicit;
     if (Runtime.version().feature() == 17) return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path debian = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-    if (Files.isExecutable(debian)) return debian.toString();
     throw new IllegalStateException("Cassandra 5.0 runs on Java 17: set -Dswitchboard.cassandra.java=<java 17 binary>");
   }
 
