@@ -108,21 +108,32 @@ class QueueTest {
     ref.tell(new Queue.Configure(QueueConfig.named("Batch"), replies.ref()));
     replies.expectMessageClass(Queue.Done.class);
     java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    // The first write is held until all 50 arrivals are sent, so the test does not depend on how
+    // fast this thread sends compared with the journal (a slow CI machine interleaves them).
+    java.util.concurrent.CountDownLatch allSent = new java.util.concurrent.CountDownLatch(1);
     queue.persistenceTestKit().withPolicy((persistenceId, operation) -> {
-      if (persistenceId.equals("Queue|batch") && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents)
-        writes.incrementAndGet();
+      if (persistenceId.equals("Queue|batch") && operation instanceof org.apache.pekko.persistence.testkit.WriteEvents
+          && writes.incrementAndGet() == 1) {
+        try {
+          allSent.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       return org.apache.pekko.persistence.testkit.ProcessingSuccess$.MODULE$.getInstance();
     });
     for (int i = 0; i < 50; i++)
       ref.tell(new Queue.Enqueue(new ContactSummary(new CallId("b" + i), Channel.VOICE, new QueueId("batch"), "08",
           "07", new AnsweringPointId("ap"), new CompanyId("acme"), 0, null, null), replies.ref()));
+    allSent.countDown();
     for (int i = 0; i < 50; i++)
       assertThat(((Queue.Enqueued) replies.receiveMessage()).position()).isBetween(1, 50);
     queue.persistenceTestKit().resetPolicy();
     var events = queue.persistenceTestKit().persistedInStorage("Queue|batch");
     assertThat(events.stream().filter(e -> e instanceof Queue.ContactQueued)).hasSize(50);
-    // 50 arrivals sent at once: the first is written alone, the rest together, not one by one.
-    assertThat(writes.get()).isBetween(1, 10);
+    // The first write holds whatever had arrived; everything that came while it was in flight
+    // goes into the next one, not one write per call.
+    assertThat(writes.get()).isBetween(1, 3);
   }
 
   QueueView view() {
