@@ -14,7 +14,12 @@ public record Refusal(Code code, String message, String field) implements CborSe
     /** The command does not fit the entity's current state (already logged in, not on that call...). */
     CONFLICT,
     /** The offer was withdrawn or answered by someone else before this command arrived. */
-    GONE
+    GONE,
+    /**
+     * Another entity the command needed did not answer in time. Unlike the others this may not
+     * be final: the command may still take effect, so the caller reads the state or repeats it.
+     */
+    UNAVAILABLE
   }
 
   public static Refusal invalid(String field, String message) {
@@ -31,5 +36,9 @@ public record Refusal(Code code, String message, String field) implements CborSe
 
   public static Refusal gone(String message) {
     return new Refusal(Code.GONE, message, null);
+  }
+
+  public static Refusal unavailable(String message) {
+    return new Refusal(Code.UNAVAILABLE, message, null);
   }
 }

@@ -28,6 +28,7 @@ public record ApiError(int status, String error, String field) {
       case NOT_FOUND -> StatusCodes.NOT_FOUND;
       case CONFLICT -> StatusCodes.CONFLICT;
       case GONE -> StatusCodes.GONE;
+      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
     };
     return of(status, refusal.message(), refusal.field());
   }

@@ -536,9 +536,9 @@ public final class ChaosRun {
   }
 
   /**
-   * {@code POST /calls} on node {@code preferred} (or the next up): 201 takes it; a 503, no
-   * answer or a 409 that says to try again (an earlier attempt still routing, or a timeout inside
-   * the engine) is sent again, same call id, on the next node; any other answer refuses it.
+   * {@code POST /calls} on node {@code preferred} (or the next up): 201 takes it; a 503 (a timeout
+   * in the engine), no answer or a 409 for an earlier attempt still routing is sent again, same
+   * call id, on the next node; any other answer refuses it.
    */
   private void post(CallTrack t, int preferred) {
     int n = route(preferred);
@@ -547,10 +547,10 @@ public final class ChaosRun {
     api[n].send("POST", "/calls", Map.of("callId", t.id, "dialledNumber", t.dialled, "callerNumber", t.caller))
         .whenComplete((r, e) -> {
           boolean taken = e == null && r.status() == 201;
-          // 409 "already arriving": an earlier attempt still routes; 409 "... in time; try again": the
-          // number plan or queue did not answer the call session (CallSession refuses it, nothing written).
+          // 409 "already arriving": an earlier attempt still routes. 503 includes the number plan or
+          // queue not answering the call session in time (nothing written).
           boolean again = e != null || r.status() == 503
-              || (r.status() == 409 && (r.error().contains("already arriving") || r.error().contains("try again")));
+              || (r.status() == 409 && r.error().contains("already arriving"));
           if (cluster.isUp(n) || taken) sample("queue " + queueId(t.queue), sent, taken);
           t.lastAnswer = e != null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : r.status() + " " + r.error();
           if (taken) {

@@ -732,7 +732,7 @@ public final class Agent
         checkOffer(offered.get().offer());
         timers.startTimerWithFixedDelay(RecheckAccept.class, new RecheckAccept(r.offerId()), ctx.settings().retryInterval());
       }
-      return refuse(r.replyTo(), Refusal.conflict("could not reach call "
+      return refuse(r.replyTo(), Refusal.unavailable("could not reach call "
           + offered.map(o -> o.offer().contact().callId().value()).orElse("?")
           + " in time; the accept is being confirmed and its outcome will show"));
     }
@@ -810,7 +810,7 @@ public final class Agent
   private ReplyEffect<Event, State> onTransferAnswered(LoggedInState s, TransferAnswered m) {
     if (m.reply() instanceof CallSession.Refused r) return refuse(m.replyTo(), r.refusal());
     if (!(m.reply() instanceof CallSession.Done))
-      return refuse(m.replyTo(), Refusal.conflict("call " + m.callId() + " did not answer in time; the transfer may "
+      return refuse(m.replyTo(), Refusal.unavailable("call " + m.callId() + " did not answer in time; the transfer may "
           + "still happen, look at the call"));
     Optional<AgentContact> busy = s.contact(m.callId()).filter(x -> x.phase() == Phase.BUSY);
     if (busy.isEmpty()) return Effect().reply(m.replyTo(), new Done(view(s)));
@@ -840,7 +840,7 @@ public final class Agent
   private ReplyEffect<Event, State> onConsultAnswered(LoggedInState s, ConsultAnswered m) {
     if (m.reply() instanceof CallSession.Refused r) return refuse(m.replyTo(), r.refusal());
     if (!(m.reply() instanceof CallSession.Done))
-      return refuse(m.replyTo(), Refusal.conflict("call " + m.callId() + " did not answer in time; the step may "
+      return refuse(m.replyTo(), Refusal.unavailable("call " + m.callId() + " did not answer in time; the step may "
           + "still happen, look at the call"));
     Optional<AgentContact> busy = s.contact(m.callId()).filter(x -> x.phase() == Phase.BUSY);
     if (!m.completes() || busy.isEmpty()) return Effect().reply(m.replyTo(), new Done(view(s)));

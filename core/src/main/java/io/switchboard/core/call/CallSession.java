@@ -640,7 +640,7 @@ public final class CallSession
     QueueId queue = ((TransferTarget.ToQueue) c.target()).queue();
     if (!(m.reply() instanceof Queue.Admission))
       return Effect().reply(c.replyTo(), new Refused(m.failure() != null
-          ? Refusal.conflict("queue " + queue + " did not answer in time; try again")
+          ? Refusal.unavailable("queue " + queue + " did not answer in time; try again")
           : Refusal.invalid("target.queue", "unknown queue " + queue)));
     return transferred(s, c, transferIdOf(id));
   }
@@ -865,7 +865,7 @@ public final class CallSession
       return Effect().noReply();
     }
     Refusal refusal = r.failure() != null
-        ? Refusal.conflict("the number plan did not answer in time; try again")
+        ? Refusal.unavailable("the number plan did not answer in time; try again")
         : r.reply() instanceof NumberPlan.Refused refused ? refused.refusal()
         : Refusal.notFound("unknown dialled number " + routing.dialledNumber());
     return giveUp(refusal);
@@ -899,7 +899,7 @@ public final class CallSession
     }
     if (!routing.arrival()) return stayAfterFailedOverflow(r.failure(), r.reply());
     Refusal refusal = r.failure() != null
-        ? Refusal.conflict("queue " + routing.queue() + " did not answer in time; try again")
+        ? Refusal.unavailable("queue " + routing.queue() + " did not answer in time; try again")
         : Refusal.notFound("dialled number " + routing.dialledNumber() + " routes to queue " + routing.queue()
             + ", which is not configured");
     return giveUp(refusal);
@@ -976,7 +976,7 @@ public final class CallSession
     if (r.reply() instanceof Queue.Enqueued q) return queued(s, q.virtualStartAt(), q.terms(), q.enqueuedAt(), null);
     if (!routing.arrival()) return stayAfterFailedOverflow(r.failure(), r.reply());
     Refusal refusal = r.failure() != null
-        ? Refusal.conflict("queue " + routing.queue() + " did not take the call in time; try again")
+        ? Refusal.unavailable("queue " + routing.queue() + " did not take the call in time; try again")
         : ((Queue.Refused) r.reply()).refusal();
     return giveUp(refusal);
   }

@@ -500,7 +500,9 @@ class AgentTest {
     agent.runCommand(new Agent.AcceptOffer("L1", o.offerId(), replies.ref()));
     call.expectMessageClass(CallSession.Answer.class); // granted, but the reply is lost
     advance(TestSettings.defaults().askTimeout());
-    assertThat(((Agent.Refused) replies.receiveMessage()).refusal().message()).contains("being confirmed");
+    Refusal lost = ((Agent.Refused) replies.receiveMessage()).refusal();
+    assertThat(lost.message()).contains("being confirmed");
+    assertThat(lost.code()).as("the accept may still take effect").isEqualTo(Refusal.Code.UNAVAILABLE);
     assertThat(call.expectMessageClass(CallSession.CheckOffer.class).offerId()).isEqualTo(o.offerId());
     // The ring deadline passes while the outcome is unknown: the agent does not time it out.
     advance(Duration.ofSeconds(5));

@@ -325,6 +325,7 @@ class CallSessionTest {
     advance(TestSettings.defaults().askTimeout());
     CallSession.Refused refused = (CallSession.Refused) replies.receiveMessage();
     assertThat(refused.refusal().message()).contains("did not take the call in time; try again");
+    assertThat(refused.refusal().code()).isEqualTo(Refusal.Code.UNAVAILABLE);
     assertThat(journal()).isEmpty();
     // The queue may have taken it after all: it is told to drop it.
     assertThat(next(queue(SALES), Queue.Dequeue.class)).isEqualTo(new Queue.Dequeue(C, LeaveReason.ORPHANED));

@@ -459,6 +459,7 @@ public final class AgentConnection {
       String code = switch (x.code()) {
         case INVALID -> "bad-field";
         case GONE -> "gone";
+        case UNAVAILABLE -> "unavailable";
         case NOT_FOUND, CONFLICT -> x.message().contains("replaced") ? "not-your-login" : "conflict";
       };
       error(r.ref(), code, x.message(), x.field());
