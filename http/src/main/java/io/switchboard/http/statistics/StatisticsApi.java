@@ -81,7 +81,9 @@ public final class StatisticsApi extends SecuredRoutes {
       try {
         return reader.today(Dimension.QUEUE, now);
       } catch (RuntimeException e) {
-        system.log().warn("today's figures could not be read: {}", e.getMessage());
+        // A node shutting down closes the pool while the wallboards still poll: not worth a warning.
+        if (org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason().isEmpty())
+          system.log().warn("today's figures could not be read: {}", e.getMessage());
         return null;
       }
     }, blocking);
